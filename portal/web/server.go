@@ -1,0 +1,154 @@
+// Package web serves the portal over HTTP with Gin: the JSON API under
+// /api/v1, server-rendered pages in Simplified Chinese, health, readiness and
+// metrics. Handlers parse, call a service and render; rules live in portal.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/huiqi/huiqi/portal"
+	"github.com/huiqi/huiqi/search"
+)
+
+// ReadyCheck is one dependency /readyz asks.
+type ReadyCheck struct {
+	Name  string
+	Check func(ctx context.Context) error
+}
+
+// Options are what the server needs from the outside.
+type Options struct {
+	Log      *slog.Logger
+	Registry *prometheus.Registry // receives HTTP metrics; served at /metrics
+	Checks   []ReadyCheck
+	Org      portal.OrgStore
+	OrgIndex search.Index
+	Location *time.Location
+	Version  string
+	// SecureCookies marks cookies Secure (when served over HTTPS).
+	SecureCookies bool
+}
+
+// Server is the HTTP face of the portal.
+type Server struct {
+	opt    Options
+	log    *slog.Logger
+	engine *gin.Engine
+	pages  *pages
+}
+
+// NewServer builds the router.
+func NewServer(opt Options) (*Server, error) {
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	if opt.Location == nil {
+		opt.Location = time.UTC
+	}
+	if opt.Registry == nil {
+		opt.Registry = prometheus.NewRegistry()
+	}
+	gin.SetMode(gin.ReleaseMode)
+	p, err := loadPages(opt.Location)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opt: opt, log: opt.Log.With("component", "http"), engine: gin.New(), pages: p}
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the root handler.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Routes lists the registered method and path pairs (for the OpenAPI check).
+func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
+
+func (s *Server) routes() {
+	e := s.engine
+	e.HandleMethodNotAllowed = false
+	e.RedirectTrailingSlash = true
+	e.Use(requestID(), s.logRequests(), s.recoverPanics(), newHTTPMetrics(s.opt.Registry).middleware(), s.securityHeaders(), s.checkCSRF())
+
+	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.opt.Registry, promhttp.HandlerOpts{Registry: s.opt.Registry})))
+	e.GET("/api/openapi.json", s.openAPI)
+
+	api := e.Group("/api/v1")
+	api.GET("/org-units", s.listOrgUnits)
+
+	s.pageRoutes()
+	e.NoRoute(func(c *gin.Context) {
+		s.fail(c, portal.Errorf(portal.ENOTFOUND, "您访问的地址不存在"))
+	})
+}
+
+// securityHeaders sets conservative headers on every response.
+func (s *Server) securityHeaders() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		c.Next()
+	}
+}
+
+// isAPI reports whether the request is for the JSON API.
+func isAPI(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "/api/") }
+
+// fail answers with err: JSON for the API, a Chinese page elsewhere.
+func (s *Server) fail(c *gin.Context, err error) {
+	if isAPI(c) {
+		s.writeError(c, err)
+		return
+	}
+	code := portal.ErrorCode(err)
+	if code == portal.EINTERNAL || code == portal.EUNAVAILABLE {
+		s.logger(c).Error("page failed", "err", err)
+	}
+	s.renderError(c, StatusOf(err), portal.ErrorMessage(err))
+	c.Abort()
+}
+
+func (s *Server) listOrgUnits(c *gin.Context) {
+	f := portal.OrgUnitFilter{}
+	if t := c.Query("tier"); t != "" {
+		tier := portal.Tier(t)
+		if !tier.Valid() {
+			s.fail(c, portal.Invalid("参数 tier 必须是 A、B 或 C", map[string]string{"tier": "无效的层级"}))
+			return
+		}
+		f.Tier = &tier
+	}
+	if q := strings.TrimSpace(c.Query("q")); q != "" {
+		if len([]rune(q)) > 50 {
+			s.fail(c, portal.Invalid("查询词不能超过 50 个字", map[string]string{"q": "过长"}))
+			return
+		}
+		res, err := s.opt.OrgIndex.Search(c, search.Query{Text: q, PerPage: 100})
+		if err != nil {
+			s.fail(c, portal.Internal(err))
+			return
+		}
+		f.IDs = make([]string, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			f.IDs = append(f.IDs, h.ID)
+		}
+	}
+	units, err := s.opt.Org.FindOrgUnits(c, f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": units, "total": len(units)})
+}
