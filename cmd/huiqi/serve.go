@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
+
+	"github.com/huiqi/huiqi/jobs"
+	"github.com/huiqi/huiqi/portal/mongostore"
+	"github.com/huiqi/huiqi/portal/web"
+)
+
+// mode says which parts of the system a serving command runs.
+type mode int
+
+const (
+	modeAll mode = iota
+	modePortal
+	modeWorker
+)
+
+func (m mode) http() bool { return m == modeAll || m == modePortal }
+func (m mode) jobs() bool { return m == modeAll || m == modeWorker }
+
+// shutdownTimeout bounds how long in-flight HTTP requests may finish.
+const shutdownTimeout = 20 * time.Second
+
+func newServeCmd(name, short string, m mode) *cobra.Command {
+	var cfg Config
+	var demo bool
+	cmd := &cobra.Command{
+		Use:   name,
+		Short: short,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg.applyEnv(cmd.Flags(), nil)
+			if err := cfg.Validate(); err != nil {
+				return fmt.Errorf("invalid configuration:\n%w", err)
+			}
+			if m != modeAll && (cfg.embeddedMongo() || cfg.embeddedRedis()) {
+				return fmt.Errorf("%s runs beside other processes and needs shared servers: set HUIQI_MONGO_URI and HUIQI_REDIS_URL, or use `huiqi serve` for the all-in-one embedded mode", name)
+			}
+			return serve(cmd.Context(), &cfg, m, demo, cmd.OutOrStdout())
+		},
+	}
+	cfg.bindFlags(cmd.Flags())
+	if m == modeAll {
+		cmd.Flags().BoolVar(&demo, "demo", false, "load the demo district (idempotent) and print the demo logins")
+	}
+	return cmd
+}
+
+// serve runs until ctx is cancelled (SIGINT or SIGTERM), then shuts down in
+// order: stop accepting and drain HTTP, stop the worker, close the stores.
+func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ Write([]byte) (int, error) }) error {
+	log := newLogger(cfg.Level)
+	slog.SetDefault(log)
+	log.Info("starting huiqi", append([]any{"version", version, "mode", modeName(m)}, cfg.LogAttrs()...)...)
+
+	st, err := openStack(ctx, cfg, log, needs{redis: true, search: true})
+	if err != nil {
+		return err
+	}
+	defer st.close(context.Background())
+
+	if _, err := st.db.Migrate(ctx, log); err != nil {
+		return err
+	}
+	if _, err := jwtSecret(cfg, log); err != nil {
+		return err
+	}
+	if demo {
+		if err := seedDemo(ctx, st); err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	var runner *jobs.Runner
+	if m.jobs() {
+		runner = jobs.NewRunner(jobs.Options{Redis: st.redisOpt, Location: cfg.Location, Log: log, Registerer: reg})
+		if err := runner.Start(); err != nil {
+			return err
+		}
+		defer runner.Shutdown()
+	}
+
+	srv, err := web.NewServer(web.Options{
+		Log:           log,
+		Registry:      reg,
+		Checks:        readyChecks(st),
+		Org:           mongostore.NewOrgStore(st.db),
+		OrgIndex:      st.orgIndex,
+		Location:      cfg.Location,
+		Version:       version,
+		SecureCookies: strings.HasPrefix(cfg.PublicURL(), "https://"),
+	})
+	if err != nil {
+		return err
+	}
+	handler := srv.Handler()
+	if !m.http() {
+		handler = opsOnly(handler)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("HUIQI_ADDR: %w", err)
+	}
+	hs := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    8 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	url := cfg.PublicURL()
+	fmt.Fprintf(out, "\n惠企通 is running at %s (%s mode)\n", url, modeName(m))
+	if demo {
+		printDemoLogins(out)
+	}
+	log.Info("ready", "url", url, "listen", ln.Addr().String())
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err := <-served:
+		return fmt.Errorf("http server: %w", err)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("http shutdown", "err", err)
+	}
+	// Deferred: runner.Shutdown, then st.close.
+	log.Info("http drained")
+	return nil
+}
+
+// opsOnly exposes only health, readiness and metrics (the worker's HTTP).
+func opsOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/healthz", "/readyz", "/metrics":
+			h.ServeHTTP(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
+
+func readyChecks(st *stack) []web.ReadyCheck {
+	return []web.ReadyCheck{
+		{Name: "database", Check: st.db.Ping},
+		{Name: "redis", Check: func(ctx context.Context) error { return st.redis.Ping(ctx).Err() }},
+		{Name: "search", Check: st.orgIndex.Ping},
+	}
+}
+
+func modeName(m mode) string {
+	return [...]string{"all-in-one", "portal", "worker"}[m]
+}
