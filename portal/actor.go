@@ -31,15 +31,23 @@ var RoleNames = map[Role]string{
 
 // Actor is who is acting: the signed-in user, or nobody for a visitor.
 type Actor struct {
-	UserID      string `json:"user_id"`
-	Username    string `json:"username"`
-	DisplayName string `json:"display_name"`
-	Roles       []Role `json:"roles"`
+	UserID       string `json:"user_id"`
+	Username     string `json:"username"`
+	DisplayName  string `json:"display_name"`
+	Roles        []Role `json:"roles"`
+	EnterpriseID string `json:"enterprise_id,omitempty"`
+	UnitID       string `json:"unit_id,omitempty"`
+	ChainID      string `json:"chain_id,omitempty"`
+	TaskForceID  string `json:"task_force_id,omitempty"`
+	// Pending actors are signed in but not yet verified: they hold no role.
+	Pending bool `json:"pending,omitempty"`
+	// ClientIP is where the request came from, for the audit log.
+	ClientIP string `json:"-"`
 }
 
-// Has reports whether the actor holds role r; a nil actor holds none.
+// Has reports whether the actor holds role r; a nil or pending actor holds none.
 func (a *Actor) Has(r Role) bool {
-	if a == nil {
+	if a == nil || a.Pending {
 		return false
 	}
 	for _, x := range a.Roles {
@@ -61,4 +69,29 @@ func WithActor(ctx context.Context, a *Actor) context.Context {
 func ActorFrom(ctx context.Context) *Actor {
 	a, _ := ctx.Value(actorKey{}).(*Actor)
 	return a
+}
+
+// HasAny reports whether the actor holds any of roles.
+func (a *Actor) HasAny(roles ...Role) bool {
+	for _, r := range roles {
+		if a.Has(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsAdmin reports whether the actor is an admin.
+func (a *Actor) IsAdmin() bool { return a.Has(RoleAdmin) }
+
+// Name is how the actor appears in timelines and the audit log.
+func (a *Actor) Name() string {
+	switch {
+	case a == nil:
+		return "访客"
+	case a.DisplayName != "":
+		return a.DisplayName
+	default:
+		return a.Username
+	}
 }

@@ -3,6 +3,7 @@ package portal
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes shared by every layer. The HTTP layer maps each to one status.
@@ -13,6 +14,7 @@ const (
 	ENOTFOUND        = "not_found"
 	ECONFLICT        = "conflict"
 	ETOOLARGE        = "too_large"
+	ETOOMANY         = "too_many_requests"
 	EUNPROCESSABLE   = "unprocessable"
 	EUNAVAILABLE     = "unavailable"
 	EINTERNAL        = "internal"
@@ -24,6 +26,8 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	// RetryAfter tells a throttled caller how long to wait.
+	RetryAfter time.Duration
 	// Err is the underlying cause of an internal error; it is logged, never shown.
 	Err error
 }
@@ -89,4 +93,14 @@ func ErrorFields(err error) map[string]string {
 		return e.Fields
 	}
 	return nil
+}
+
+// ErrorRetryAfter returns how long a throttled caller should wait, 0 if
+// err is not a throttling error.
+func ErrorRetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }

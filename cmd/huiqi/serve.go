@@ -15,6 +15,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/huiqi/huiqi/jobs"
+	"github.com/huiqi/huiqi/portal"
+	"github.com/huiqi/huiqi/portal/redisstore"
 	"github.com/huiqi/huiqi/portal/mongostore"
 	"github.com/huiqi/huiqi/portal/web"
 )
@@ -75,13 +77,21 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 	if _, err := st.db.Migrate(ctx, log); err != nil {
 		return err
 	}
-	if _, err := jwtSecret(cfg, log); err != nil {
+	secret, err := jwtSecret(cfg, log)
+	if err != nil {
 		return err
 	}
+	var demoPass string
 	if demo {
-		if err := seedDemo(ctx, st); err != nil {
+		if demoPass, err = seedDemo(ctx, st); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
+	}
+	users := mongostore.NewUserStore(st.db)
+	auth, err := portal.NewAuthService(users, mongostore.NewSessionStore(st.db), redisstore.NewThrottle(st.redis),
+		mongostore.NewAuditStore(st.db), time.Now, portal.AuthConfig{Secret: secret})
+	if err != nil {
+		return err
 	}
 
 	reg := prometheus.NewRegistry()
@@ -102,6 +112,8 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 		Checks:        readyChecks(st),
 		Org:           mongostore.NewOrgStore(st.db),
 		OrgIndex:      st.orgIndex,
+		Auth:          auth,
+		Users:         users,
 		Location:      cfg.Location,
 		Version:       version,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL(), "https://"),
@@ -123,7 +135,7 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    8 << 10,
+		MaxHeaderBytes:    web.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
@@ -132,7 +144,7 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 	url := cfg.PublicURL()
 	fmt.Fprintf(out, "\n惠企通 is running at %s (%s mode)\n", url, modeName(m))
 	if demo {
-		printDemoLogins(out)
+		printDemoLogins(out, demoPass)
 	}
 	log.Info("ready", "url", url, "listen", ln.Addr().String())
 

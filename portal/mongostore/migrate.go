@@ -28,6 +28,35 @@ var migrations = []Migration{
 			mongo.IndexModel{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "tier", Value: 1}}},
 		)
 	}},
+	{Version: 2, Name: "identity", Up: func(ctx context.Context, db *mongo.Database) error {
+		if err := ensureIndexes(ctx, db.Collection("users"),
+			mongo.IndexModel{Keys: bson.D{{Key: "username", Value: 1}}, Options: options.Index().SetUnique(true)},
+			mongo.IndexModel{Keys: bson.D{{Key: "enterprise_id", Value: 1}}},
+			mongo.IndexModel{Keys: bson.D{{Key: "roles", Value: 1}, {Key: "status", Value: 1}}},
+		); err != nil {
+			return err
+		}
+		if err := ensureIndexes(ctx, db.Collection("sessions"),
+			mongo.IndexModel{Keys: bson.D{{Key: "user_id", Value: 1}}},
+		); err != nil {
+			return err
+		}
+		return ensureIndexes(ctx, db.Collection("audit"),
+			mongo.IndexModel{Keys: bson.D{{Key: "at", Value: -1}}},
+			mongo.IndexModel{Keys: bson.D{{Key: "actor_id", Value: 1}, {Key: "at", Value: -1}}},
+			mongo.IndexModel{Keys: bson.D{{Key: "object_type", Value: 1}, {Key: "object_id", Value: 1}, {Key: "at", Value: -1}}},
+		)
+	}},
+	{Version: 3, Name: "enterprises", Up: func(ctx context.Context, db *mongo.Database) error {
+		return ensureIndexes(ctx, db.Collection("enterprises"),
+			mongo.IndexModel{Keys: bson.D{{Key: "uscc", Value: 1}}, Options: options.Index().SetUnique(true)},
+			mongo.IndexModel{Keys: bson.D{{Key: "liaison_id", Value: 1}, {Key: "name", Value: 1}}},
+			mongo.IndexModel{Keys: bson.D{{Key: "chain_ids", Value: 1}}},
+			mongo.IndexModel{Keys: bson.D{{Key: "subdistrict_id", Value: 1}}},
+			mongo.IndexModel{Keys: bson.D{{Key: "park_id", Value: 1}}},
+			mongo.IndexModel{Keys: bson.D{{Key: "name", Value: 1}}},
+		)
+	}},
 }
 
 // migrationRecord is what the migrations collection keeps per applied step.

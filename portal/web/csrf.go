@@ -42,8 +42,8 @@ func csrfToken(c *gin.Context, secure bool) string {
 }
 
 // checkCSRF refuses unsafe page requests (forms, htmx) whose token does not
-// match the cookie. The JSON API authenticates with bearer tokens and is
-// not subject to it.
+// match the cookie. API calls authenticated with a bearer token are not
+// subject to it; API calls riding on the session cookies are.
 func (s *Server) checkCSRF() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		switch c.Request.Method {
@@ -51,7 +51,7 @@ func (s *Server) checkCSRF() gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		if isAPI(c) {
+		if isAPI(c) && c.GetString(ctxAuthVia) != "cookie" {
 			c.Next()
 			return
 		}

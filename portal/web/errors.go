@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,6 +18,7 @@ var statusOf = map[string]int{
 	portal.ENOTFOUND:        http.StatusNotFound,
 	portal.ECONFLICT:        http.StatusConflict,
 	portal.ETOOLARGE:        http.StatusRequestEntityTooLarge,
+	portal.ETOOMANY:         http.StatusTooManyRequests,
 	portal.EUNPROCESSABLE:   http.StatusUnprocessableEntity,
 	portal.EUNAVAILABLE:     http.StatusServiceUnavailable,
 	portal.EINTERNAL:        http.StatusInternalServerError,
@@ -43,6 +46,9 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	code := portal.ErrorCode(err)
 	if code == portal.EINTERNAL || code == portal.EUNAVAILABLE {
 		s.logger(c).Error("request failed", "err", err)
+	}
+	if d := portal.ErrorRetryAfter(err); d > 0 {
+		c.Header("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
 	}
 	var body errorBody
 	body.Error.Code = code

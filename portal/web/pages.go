@@ -120,6 +120,9 @@ func (s *Server) pageRoutes() {
 		c.FileFromFS("favicon.svg", http.FS(static))
 	})
 	e.GET("/", s.home)
+	e.GET("/login", s.loginPage)
+	e.POST("/login", s.loginSubmit)
+	e.POST("/logout", s.logoutSubmit)
 }
 
 // homeData is what the home page shows.

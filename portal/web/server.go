@@ -31,6 +31,8 @@ type Options struct {
 	Checks   []ReadyCheck
 	Org      portal.OrgStore
 	OrgIndex search.Index
+	Auth     *portal.AuthService
+	Users    portal.UserStore
 	Location *time.Location
 	Version  string
 	// SecureCookies marks cookies Secure (when served over HTTPS).
@@ -76,7 +78,7 @@ func (s *Server) routes() {
 	e := s.engine
 	e.HandleMethodNotAllowed = false
 	e.RedirectTrailingSlash = true
-	e.Use(requestID(), s.logRequests(), s.recoverPanics(), newHTTPMetrics(s.opt.Registry).middleware(), s.securityHeaders(), s.checkCSRF())
+	e.Use(requestID(), s.logRequests(), s.recoverPanics(), newHTTPMetrics(s.opt.Registry).middleware(), s.securityHeaders(), s.authenticate(), s.checkCSRF())
 
 	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	e.GET("/readyz", s.readyz)
@@ -85,6 +87,10 @@ func (s *Server) routes() {
 
 	api := e.Group("/api/v1")
 	api.GET("/org-units", s.listOrgUnits)
+	api.POST("/auth/login", s.apiLogin)
+	api.POST("/auth/refresh", s.apiRefresh)
+	api.POST("/auth/logout", s.apiLogout)
+	api.GET("/me", s.apiMe)
 
 	s.pageRoutes()
 	e.NoRoute(func(c *gin.Context) {

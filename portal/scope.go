@@ -1,0 +1,25 @@
+package portal
+
+import "context"
+
+// UnitSubtree returns root and every unit below it in the org tree.
+func UnitSubtree(ctx context.Context, org OrgStore, root string) ([]string, error) {
+	units, err := org.FindOrgUnits(ctx, OrgUnitFilter{})
+	if err != nil {
+		return nil, err
+	}
+	children := map[string][]string{}
+	known := false
+	for _, u := range units {
+		children[u.ParentID] = append(children[u.ParentID], u.ID)
+		known = known || u.ID == root
+	}
+	if !known {
+		return nil, Errorf(ENOTFOUND, "单位不存在")
+	}
+	out := []string{root}
+	for i := 0; i < len(out); i++ {
+		out = append(out, children[out[i]]...)
+	}
+	return out, nil
+}
