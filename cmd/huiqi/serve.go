@@ -16,8 +16,8 @@ import (
 
 	"github.com/huiqi/huiqi/jobs"
 	"github.com/huiqi/huiqi/portal"
-	"github.com/huiqi/huiqi/portal/redisstore"
 	"github.com/huiqi/huiqi/portal/mongostore"
+	"github.com/huiqi/huiqi/portal/redisstore"
 	"github.com/huiqi/huiqi/portal/web"
 )
 

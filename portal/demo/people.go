@@ -54,7 +54,6 @@ func Enterprises() []*portal.Enterprise {
 	}
 }
 
-
 // Users returns the demo accounts, one or more for every role. These
 // usernames always exist in demo mode.
 func Users() []*portal.User {
