@@ -280,4 +280,53 @@ func TestCommandLine(t *testing.T) {
 	if err != nil {
 		t.Fatalf("seed --demo twice: %v\n%s", err, out)
 	}
+
+	// Managing users against the stopped embedded store.
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		wantErr bool
+		want    string
+	}{
+		{"unknown role", []string{"user", "add", "--username", "zhang", "--password", "Haiwan#2026", "--role", "boss"}, true, `unknown role "boss"`},
+		{"unknown enterprise", []string{"user", "add", "--username", "zhang", "--password", "Haiwan#2026", "--role", "enterprise", "--enterprise", "91440308MA5G99999X"}, true, "enterprise 91440308MA5G99999X"},
+		{"unknown unit", []string{"user", "add", "--username", "zhang", "--password", "Haiwan#2026", "--role", "handler", "--unit", "区不存在局"}, true, `unknown org unit "区不存在局"`},
+		{"handler needs a unit", []string{"user", "add", "--username", "zhang", "--password", "Haiwan#2026", "--role", "handler"}, true, "unit_id"},
+		{"weak password", []string{"user", "add", "--username", "zhang", "--password", "12345678", "--role", "admin"}, true, "过于常见"},
+		{"missing flag", []string{"user", "add", "--username", "zhang", "--role", "admin"}, true, `"password" not set`},
+		{"add by unit name", []string{"user", "add", "--username", "zhang", "--password", "Haiwan#2026", "--role", "handler,dept_head", "--unit", "区交通运输局", "--name", "张三"}, false, "user zhang created"},
+		{"duplicate", []string{"user", "add", "--username", "zhang", "--password", "Haiwan#2026", "--role", "admin"}, true, "用户名已被使用"},
+		{"add a second", []string{"user", "add", "--username", "lisi", "--password", "Haiwan#2026", "--role", "admin"}, false, "user lisi created"},
+		{"passwd unknown user", []string{"user", "passwd", "--username", "nobody", "--password", "Haiwan#2027"}, true, "user nobody"},
+		{"passwd", []string{"user", "passwd", "--username", "zhang", "--password", "Haiwan#2027"}, false, "password of zhang changed"},
+		{"disable", []string{"user", "disable", "--username", "lisi"}, false, "user lisi disabled"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := run(t, bin, env, tc.args...)
+			if (err != nil) != tc.wantErr || !strings.Contains(out, tc.want) {
+				t.Errorf("err = %v (want error %v), output lacks %q:\n%s", err, tc.wantErr, tc.want, out)
+			}
+		})
+	}
+
+	// The server sees what the commands wrote.
+	port := portaltest.FreePort(t)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	p := start(t, bin, append(env, fmt.Sprintf("HUIQI_ADDR=127.0.0.1:%d", port)), "serve")
+	p.waitReady(t, base)
+	for _, tc := range []struct {
+		user, password string
+		status         int
+	}{{"zhang", "Haiwan#2027", 200}, {"zhang", "Haiwan#2026", 401}, {"lisi", "Haiwan#2026", 403}} {
+		body := fmt.Sprintf(`{"username":%q,"password":%q}`, tc.user, tc.password)
+		res, err := http.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tc.status {
+			t.Errorf("login %s/%s: %d, want %d", tc.user, tc.password, res.StatusCode, tc.status)
+		}
+	}
+	p.stop(t)
 }

@@ -60,10 +60,11 @@ func openStack(ctx context.Context, cfg *Config, log *slog.Logger, n needs) (_ *
 		if err := s.lockDataDir(); err != nil {
 			return nil, err
 		}
-		// FerretDB logs every connection at info; keep only its warnings.
+		// FerretDB logs every connection at info and commands it does not
+		// implement (endSessions on disconnect) as warnings; keep its errors.
 		flog := log.With("component", "ferretdb")
 		if cfg.Level > slog.LevelDebug {
-			flog = slog.New(levelFilter{Handler: log.Handler(), min: slog.LevelWarn}).With("component", "ferretdb")
+			flog = slog.New(levelFilter{Handler: log.Handler(), min: slog.LevelError}).With("component", "ferretdb")
 		}
 		s.ferret, err = embedded.StartFerretDB(filepath.Join(cfg.DataDir, "ferretdb"), flog)
 		if err != nil {
