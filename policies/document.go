@@ -1,0 +1,55 @@
+package policies
+
+import (
+	"strings"
+
+	"github.com/huiqi/huiqi/search"
+)
+
+// IndexName is the search index holding policies.
+const IndexName = "policies"
+
+// SearchDocument is the derived copy of a policy kept in the search index:
+// its text for matching, and keywords and numbers for filters, facets and
+// sorting. Dates are unix seconds; absent dates index as open-ended.
+func SearchDocument(p *Policy) search.Document {
+	start, end := int64(0), int64(1<<53)
+	if p.ApplyStart != nil {
+		start = p.ApplyStart.Unix()
+	}
+	if p.ApplyEnd != nil {
+		end = p.ApplyEnd.Unix()
+	}
+	body := p.Body
+	if r := []rune(body); len(r) > 4000 {
+		body = string(r[:4000])
+	}
+	return search.Document{ID: p.ID, Fields: map[string]any{
+		"title":       p.Title,
+		"summary":     p.Summary,
+		"tags":        strings.Join(p.Tags, " "),
+		"issuer":      p.Issuer,
+		"doc_no":      p.DocNo,
+		"benefit":     p.Benefit,
+		"body":        body,
+		"category":    string(p.Category),
+		"level":       string(p.Level),
+		"kind":        string(p.Kind),
+		"status":      string(p.Status),
+		"industry":    p.Industries,
+		"region":      p.Regions,
+		"auto_grant":  boolString(p.AutoGrant),
+		"apply_start": float64(start),
+		"apply_end":   float64(end),
+		"max_amount":  p.MaxAmount,
+		"updated_at":  float64(p.UpdatedAt.Unix()),
+		"version":     float64(p.Version),
+	}}
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
