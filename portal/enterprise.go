@@ -9,22 +9,23 @@ import (
 
 // Enterprise is a company served by the portal (一企一档).
 type Enterprise struct {
-	ID               string    `json:"id" bson:"_id"`
-	USCC             string    `json:"uscc" bson:"uscc"` // 统一社会信用代码, unique
-	Name             string    `json:"name" bson:"name"`
-	Address          string    `json:"address,omitempty" bson:"address,omitempty"`
-	District         string    `json:"district,omitempty" bson:"district,omitempty"`
-	SubdistrictID    string    `json:"subdistrict_id,omitempty" bson:"subdistrict_id,omitempty"` // tier-B org unit
-	ParkID           string    `json:"park_id,omitempty" bson:"park_id,omitempty"`               // tier-C org unit (community or park)
-	IndustrySection  string    `json:"industry_section,omitempty" bson:"industry_section,omitempty"`
-	IndustryDivision string    `json:"industry_division,omitempty" bson:"industry_division,omitempty"`
-	ContactName      string    `json:"contact_name,omitempty" bson:"contact_name,omitempty"`
-	ContactPhone     string    `json:"contact_phone,omitempty" bson:"contact_phone,omitempty"`
-	LiaisonID        string    `json:"liaison_id,omitempty" bson:"liaison_id,omitempty"` // the liaison responsible (包干)
-	TaskForceID      string    `json:"task_force_id,omitempty" bson:"task_force_id,omitempty"`
-	ChainIDs         []string  `json:"chain_ids,omitempty" bson:"chain_ids,omitempty"`
-	CreatedAt        time.Time `json:"created_at" bson:"created_at"`
-	UpdatedAt        time.Time `json:"updated_at" bson:"updated_at"`
+	ID               string            `json:"id" bson:"_id"`
+	USCC             string            `json:"uscc" bson:"uscc"` // 统一社会信用代码, unique
+	Name             string            `json:"name" bson:"name"`
+	Address          string            `json:"address,omitempty" bson:"address,omitempty"`
+	District         string            `json:"district,omitempty" bson:"district,omitempty"`
+	SubdistrictID    string            `json:"subdistrict_id,omitempty" bson:"subdistrict_id,omitempty"` // tier-B org unit
+	ParkID           string            `json:"park_id,omitempty" bson:"park_id,omitempty"`               // tier-C org unit (community or park)
+	IndustrySection  string            `json:"industry_section,omitempty" bson:"industry_section,omitempty"`
+	IndustryDivision string            `json:"industry_division,omitempty" bson:"industry_division,omitempty"`
+	ContactName      string            `json:"contact_name,omitempty" bson:"contact_name,omitempty"`
+	ContactPhone     string            `json:"contact_phone,omitempty" bson:"contact_phone,omitempty"`
+	LiaisonID        string            `json:"liaison_id,omitempty" bson:"liaison_id,omitempty"` // the liaison responsible (包干)
+	TaskForceID      string            `json:"task_force_id,omitempty" bson:"task_force_id,omitempty"`
+	ChainIDs         []string          `json:"chain_ids,omitempty" bson:"chain_ids,omitempty"`
+	Profile          EnterpriseProfile `json:"profile" bson:"profile"`
+	CreatedAt        time.Time         `json:"created_at" bson:"created_at"`
+	UpdatedAt        time.Time         `json:"updated_at" bson:"updated_at"`
 }
 
 // Normalize tidies what people type: spaces, the case of the USCC.
