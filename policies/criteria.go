@@ -127,122 +127,153 @@ const (
 	clauseUnknown
 )
 
-// evaluate tests the clause against an enterprise; reason says why it
-// failed or which field is missing.
-func (c Clause) evaluate(e *portal.Enterprise, now time.Time) (clauseOutcome, string) {
+// compiledClause is a clause with its field looked up and its value
+// parsed once, so that testing many enterprises parses nothing.
+type compiledClause struct {
+	field string
+	op    string
+	info  fieldInfo
+	label string // the clause's label, or the field's name
+	value clauseValue
+	known bool // false when the field is unknown or the value does not parse
+}
+
+// compile looks up the clause's field and parses its value.
+func (c Clause) compile() compiledClause {
+	cc := compiledClause{field: c.Field, op: c.Op, label: c.Label}
 	info, ok := Fields[c.Field]
-	if !ok {
-		return clauseUnknown, c.Field
+	if ok {
+		v, err := c.parse(info)
+		cc.info, cc.value, cc.known = info, v, err == nil
 	}
-	v, err := c.parse(info)
-	if err != nil {
-		return clauseUnknown, c.Field
+	if cc.label == "" {
+		cc.label = info.Name
 	}
-	label := c.Label
-	if label == "" {
-		label = info.Name
+	return cc
+}
+
+// evaluate tests the clause against an enterprise; reason says why it
+// failed (only when explain is set: building it costs more than the test)
+// or which field is missing.
+func (c *compiledClause) evaluate(e *portal.Enterprise, now time.Time, explain bool) (clauseOutcome, string) {
+	if !c.known {
+		return clauseUnknown, c.field
 	}
+	info, v, label := c.info, &c.value, c.label
 	switch info.Kind {
 	case numberField:
-		x, known := numberOf(e, c.Field)
+		x, known := numberOf(e, c.field)
 		if !known {
 			return clauseUnknown, info.Name
 		}
-		return compareNumber(info, c.Op, x, v.nums)
+		return compareNumber(info, c.op, x, v.nums, explain)
 	case dateField:
 		if e.Profile.Founded == nil {
 			return clauseUnknown, info.Name
 		}
 		f := *e.Profile.Founded
-		switch c.Op {
+		switch c.op {
 		case "within_years":
 			limit := now.AddDate(-int(v.nums[0]), 0, 0)
 			if f.Before(limit) {
-				return clauseFail, fmt.Sprintf("成立于 %s，已超过 %g 年", f.Format("2006年1月"), v.nums[0])
+				return failed(explain, func() string {
+					return fmt.Sprintf("成立于 %s，已超过 %g 年", f.Format("2006年1月"), v.nums[0])
+				})
 			}
 		case "gte":
 			if f.Before(v.date) {
-				return clauseFail, fmt.Sprintf("成立于 %s，早于 %s", f.Format("2006-01-02"), v.date.Format("2006-01-02"))
+				return failed(explain, func() string {
+					return fmt.Sprintf("成立于 %s，早于 %s", f.Format("2006-01-02"), v.date.Format("2006-01-02"))
+				})
 			}
 		case "lte":
 			if f.After(v.date) {
-				return clauseFail, fmt.Sprintf("成立于 %s，晚于 %s", f.Format("2006-01-02"), v.date.Format("2006-01-02"))
+				return failed(explain, func() string {
+					return fmt.Sprintf("成立于 %s，晚于 %s", f.Format("2006-01-02"), v.date.Format("2006-01-02"))
+				})
 			}
 		}
 		return clausePass, ""
 	case stringField:
-		s := stringOf(e, c.Field)
+		s := stringOf(e, c.field)
 		if s == "" {
 			return clauseUnknown, info.Name
 		}
 		in := slices.Contains(v.strs, s)
-		if (c.Op == "eq" || c.Op == "in") != in {
-			return clauseFail, fmt.Sprintf("%s为%s，不符合“%s”", info.Name, displayValue(c.Field, s), label)
+		if (c.op == "eq" || c.op == "in") != in {
+			return failed(explain, func() string {
+				return fmt.Sprintf("%s为%s，不符合“%s”", info.Name, displayValue(c.field, s), label)
+			})
 		}
 		return clausePass, ""
 	case listField:
-		held := listOf(e, c.Field)
-		if c.Field == "qualifications" && held == nil && e.Profile.Qualifications == nil && !profileKnown(e) {
+		held := listOf(e, c.field)
+		if c.field == "qualifications" && held == nil && e.Profile.Qualifications == nil && !profileKnown(e) {
 			return clauseUnknown, info.Name
 		}
 		hasAny := false
 		for _, want := range v.strs {
 			hasAny = hasAny || slices.Contains(held, want)
 		}
-		switch c.Op {
+		switch c.op {
 		case "has", "in":
 			if !hasAny {
-				return clauseFail, fmt.Sprintf("不具有%s", strings.Join(v.strs, "或"))
+				return failed(explain, func() string { return fmt.Sprintf("不具有%s", strings.Join(v.strs, "或")) })
 			}
 		case "not_has":
 			if hasAny {
-				return clauseFail, fmt.Sprintf("已具有%s", strings.Join(v.strs, "、"))
+				return failed(explain, func() string { return fmt.Sprintf("已具有%s", strings.Join(v.strs, "、")) })
 			}
 		}
 		return clausePass, ""
 	case placeField:
-		codes := placeCodes(e, c.Field)
-		if len(codes) == 0 {
+		a, b := placeCodes(e, c.field)
+		if a == "" && b == "" {
 			return clauseUnknown, info.Name
 		}
-		match := false
-		for _, code := range codes {
-			match = match || slices.Contains(v.strs, code)
-		}
-		if (c.Op == "in") != match {
-			return clauseFail, fmt.Sprintf("%s不符合“%s”", info.Name, label)
+		match := (a != "" && slices.Contains(v.strs, a)) || (b != "" && slices.Contains(v.strs, b))
+		if (c.op == "in") != match {
+			return failed(explain, func() string { return fmt.Sprintf("%s不符合“%s”", info.Name, label) })
 		}
 		return clausePass, ""
 	}
 	return clauseUnknown, info.Name
 }
 
+// failed is a failing outcome with its reason, built only when explain is set.
+func failed(explain bool, reason func() string) (clauseOutcome, string) {
+	if !explain {
+		return clauseFail, ""
+	}
+	return clauseFail, reason()
+}
+
 // compareNumber tests x and, on failure, says by how much it misses.
-func compareNumber(info fieldInfo, op string, x float64, want []float64) (clauseOutcome, string) {
+func compareNumber(info fieldInfo, op string, x float64, want []float64, explain bool) (clauseOutcome, string) {
 	f := func(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) + " " + info.Unit }
 	switch op {
 	case "eq":
 		if x != want[0] {
-			return clauseFail, fmt.Sprintf("%s %s，要求等于 %s", info.Name, f(x), f(want[0]))
+			return failed(explain, func() string { return fmt.Sprintf("%s %s，要求等于 %s", info.Name, f(x), f(want[0])) })
 		}
 	case "ne":
 		if x == want[0] {
-			return clauseFail, fmt.Sprintf("%s %s，要求不等于 %s", info.Name, f(x), f(want[0]))
+			return failed(explain, func() string { return fmt.Sprintf("%s %s，要求不等于 %s", info.Name, f(x), f(want[0])) })
 		}
 	case "gte":
 		if x < want[0] {
-			return clauseFail, fmt.Sprintf("%s %s，低于下限 %s", info.Name, f(x), f(want[0]))
+			return failed(explain, func() string { return fmt.Sprintf("%s %s，低于下限 %s", info.Name, f(x), f(want[0])) })
 		}
 	case "lte":
 		if x > want[0] {
-			return clauseFail, fmt.Sprintf("%s %s，高于上限 %s", info.Name, f(x), f(want[0]))
+			return failed(explain, func() string { return fmt.Sprintf("%s %s，高于上限 %s", info.Name, f(x), f(want[0])) })
 		}
 	case "between":
 		if x < want[0] {
-			return clauseFail, fmt.Sprintf("%s %s，低于下限 %s", info.Name, f(x), f(want[0]))
+			return failed(explain, func() string { return fmt.Sprintf("%s %s，低于下限 %s", info.Name, f(x), f(want[0])) })
 		}
 		if x > want[1] {
-			return clauseFail, fmt.Sprintf("%s %s，高于上限 %s", info.Name, f(x), f(want[1]))
+			return failed(explain, func() string { return fmt.Sprintf("%s %s，高于上限 %s", info.Name, f(x), f(want[1])) })
 		}
 	}
 	return clausePass, ""
@@ -294,24 +325,16 @@ func profileKnown(e *portal.Enterprise) bool {
 	return p.Employees != nil || p.Revenue != nil || p.Assets != nil || p.Founded != nil || p.TaxRating != ""
 }
 
-// placeCodes are the codes an enterprise answers to for industry (section
-// and division) or region (sub-district and park).
-func placeCodes(e *portal.Enterprise, field string) []string {
-	var out []string
-	add := func(s string) {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
+// placeCodes are the two codes an enterprise answers to for industry
+// (section and division) or region (sub-district and park); either may be "".
+func placeCodes(e *portal.Enterprise, field string) (string, string) {
 	switch field {
 	case "industry":
-		add(e.IndustrySection)
-		add(e.IndustryDivision)
+		return e.IndustrySection, e.IndustryDivision
 	case "region":
-		add(e.SubdistrictID)
-		add(e.ParkID)
+		return e.SubdistrictID, e.ParkID
 	}
-	return out
+	return "", ""
 }
 
 func displayValue(field, v string) string {

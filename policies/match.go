@@ -1,7 +1,6 @@
 package policies
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/huiqi/huiqi/portal"
@@ -37,34 +36,41 @@ func (m Match) Reasons() []string {
 	return out
 }
 
-// clauses returns the policy's criteria with its industry and region
-// restrictions as clauses of their own.
-func (p *Policy) clauses() []Clause {
-	out := make([]Clause, 0, len(p.Criteria)+2)
-	if len(p.Industries) > 0 {
-		v, _ := json.Marshal(p.Industries)
-		out = append(out, Clause{Field: "industry", Op: "in", Value: v, Label: "适用行业"})
-	}
-	if len(p.Regions) > 0 {
-		v, _ := json.Marshal(p.Regions)
-		out = append(out, Clause{Field: "region", Op: "in", Value: v, Label: "适用区域"})
-	}
-	return append(out, p.Criteria...)
+// Compiled is a policy's conditions, its industry and region restrictions
+// included, parsed once so that many enterprises can be tested against it
+// cheaply. It reads the policy as it was when compiled.
+type Compiled struct {
+	Policy  *Policy
+	clauses []compiledClause
 }
 
-// MatchEnterprise tests every condition of p against e at time now. A
-// condition on a field the profile lacks gives needs_info, never a guess.
-func MatchEnterprise(p *Policy, e *portal.Enterprise, now time.Time) Match {
+// Compile parses p's conditions for matching.
+func Compile(p *Policy) *Compiled {
+	c := &Compiled{Policy: p, clauses: make([]compiledClause, 0, len(p.Criteria)+2)}
+	if len(p.Industries) > 0 {
+		c.clauses = append(c.clauses, compiledClause{field: "industry", op: "in", info: Fields["industry"], label: "适用行业",
+			value: clauseValue{strs: p.Industries}, known: true})
+	}
+	if len(p.Regions) > 0 {
+		c.clauses = append(c.clauses, compiledClause{field: "region", op: "in", info: Fields["region"], label: "适用区域",
+			value: clauseValue{strs: p.Regions}, known: true})
+	}
+	for _, cl := range p.Criteria {
+		c.clauses = append(c.clauses, cl.compile())
+	}
+	return c
+}
+
+// Match tests every condition against e at time now. A condition on a
+// field the profile lacks gives needs_info, never a guess.
+func (c *Compiled) Match(e *portal.Enterprise, now time.Time) Match {
 	var m Match
-	for _, c := range p.clauses() {
-		outcome, reason := c.evaluate(e, now)
-		label := c.Label
-		if label == "" {
-			label = Fields[c.Field].Name
-		}
+	for i := range c.clauses {
+		cl := &c.clauses[i]
+		outcome, reason := cl.evaluate(e, now, true)
 		switch outcome {
 		case clausePass:
-			m.Passed = append(m.Passed, label)
+			m.Passed = append(m.Passed, cl.label)
 		case clauseFail:
 			m.Failed = append(m.Failed, reason)
 		case clauseUnknown:
@@ -82,4 +88,34 @@ func MatchEnterprise(p *Policy, e *portal.Enterprise, now time.Time) Match {
 		m.Status = Eligible
 	}
 	return m
+}
+
+// Status is Match(e, now).Status without the reasons, stopping at the
+// second failed condition: what a scan of the whole directory needs.
+func (c *Compiled) Status(e *portal.Enterprise, now time.Time) MatchStatus {
+	failed, missing := 0, 0
+	for i := range c.clauses {
+		switch outcome, _ := c.clauses[i].evaluate(e, now, false); outcome {
+		case clauseFail:
+			if failed++; failed == 2 {
+				return Ineligible
+			}
+		case clauseUnknown:
+			missing++
+		}
+	}
+	switch {
+	case missing > 0:
+		return NeedsInfo
+	case failed == 1:
+		return NearMiss
+	default:
+		return Eligible
+	}
+}
+
+// MatchEnterprise tests every condition of p against e at time now; to
+// test many enterprises against one policy, Compile it once instead.
+func MatchEnterprise(p *Policy, e *portal.Enterprise, now time.Time) Match {
+	return Compile(p).Match(e, now)
 }

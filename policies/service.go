@@ -23,6 +23,9 @@ type Service struct {
 	Indexer Indexer
 	Audit   *portal.Auditor
 	Now     func() time.Time
+	// OnPublish, when set, runs after a policy was published (matchmaking
+	// hooks in here); its failure is left to the periodic match repair.
+	OnPublish func(ctx context.Context, p *Policy) error
 }
 
 // canEdit reports whether the actor maintains the catalogue.
@@ -104,7 +107,7 @@ func (s *Service) Update(ctx context.Context, id string, baseVersion int, in *Po
 
 // Publish makes a draft (or an expired policy given a new end date) public.
 func (s *Service) Publish(ctx context.Context, id string) (*Policy, error) {
-	return s.transition(ctx, id, "publish", func(p *Policy, now time.Time) error {
+	p, err := s.transition(ctx, id, "publish", func(p *Policy, now time.Time) error {
 		switch p.Status {
 		case StatusPublished:
 			return portal.Errorf(portal.ECONFLICT, "政策已发布")
@@ -117,6 +120,10 @@ func (s *Service) Publish(ctx context.Context, id string) (*Policy, error) {
 		p.Status, p.PublishedAt = StatusPublished, &now
 		return nil
 	})
+	if err == nil && s.OnPublish != nil {
+		_ = s.OnPublish(ctx, p)
+	}
+	return p, err
 }
 
 // Revoke withdraws a policy for good (废止).

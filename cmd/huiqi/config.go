@@ -30,6 +30,7 @@ type Config struct {
 	TZ        string
 	BaseURL   string
 	LogLevel  string
+	Proxies   string
 
 	// Filled by Validate.
 	Location *time.Location
@@ -58,6 +59,7 @@ func (c *Config) settings() []setting {
 		{"tz", "HUIQI_TZ", "Asia/Shanghai", "time zone of the district, used for deadlines and display", false, &c.TZ},
 		{"base-url", "HUIQI_BASE_URL", "", "public URL of the portal, used in links sent to people; empty derives it from the address", false, &c.BaseURL},
 		{"log-level", "HUIQI_LOG_LEVEL", "info", "log level: debug, info, warn or error", false, &c.LogLevel},
+		{"trusted-proxies", "HUIQI_TRUSTED_PROXIES", "", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is trusted; empty trusts none", false, &c.Proxies},
 	}
 }
 
@@ -144,6 +146,13 @@ func (c *Config) Validate() error {
 			bad("HUIQI_BASE_URL", "must be an absolute http:// or https:// URL")
 		}
 	}
+	for _, p := range c.TrustedProxies() {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				bad("HUIQI_TRUSTED_PROXIES", "%q is neither an IP address nor a CIDR", p)
+			}
+		}
+	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug":
 		c.Level = slog.LevelDebug
@@ -157,6 +166,17 @@ func (c *Config) Validate() error {
 		bad("HUIQI_LOG_LEVEL", "%q must be debug, info, warn or error", c.LogLevel)
 	}
 	return errors.Join(errs...)
+}
+
+// TrustedProxies returns the proxies listed in HUIQI_TRUSTED_PROXIES.
+func (c *Config) TrustedProxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.Proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // PublicURL is the base URL people reach the portal at.

@@ -78,6 +78,7 @@ func TestConfigValidationNamesTheSetting(t *testing.T) {
 		{map[string]string{"HUIQI_TZ": "Mars/Olympus"}, "HUIQI_TZ"},
 		{map[string]string{"HUIQI_BASE_URL": "/relative"}, "HUIQI_BASE_URL"},
 		{map[string]string{"HUIQI_LOG_LEVEL": "loud"}, "HUIQI_LOG_LEVEL"},
+		{map[string]string{"HUIQI_TRUSTED_PROXIES": "10.0.0.1, not-an-ip"}, `HUIQI_TRUSTED_PROXIES: "not-an-ip"`},
 	} {
 		_, err := load(t, tc.env)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -1,9 +1,11 @@
-// Package mongostore persists the policy catalogue to MongoDB.
+// Package mongostore persists the policy catalogue to MongoDB. Its indexes
+// are created by the portal's versioned migrations.
 package mongostore
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/huiqi/huiqi/policies"
 	"github.com/huiqi/huiqi/portal"
+	portalstore "github.com/huiqi/huiqi/portal/mongostore"
 )
 
 // Store keeps policies in "policies" and their history in "policy_versions".
@@ -21,21 +24,6 @@ var _ policies.Store = (*Store)(nil)
 
 // New returns the store on db.
 func New(db *mongo.Database) *Store { return &Store{db: db} }
-
-// EnsureIndexes creates the indexes the catalogue's queries use.
-func EnsureIndexes(ctx context.Context, db *mongo.Database) error {
-	if _, err := db.Collection("policies").Indexes().CreateMany(ctx, []mongo.IndexModel{
-		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "apply_end", Value: 1}}},
-		{Keys: bson.D{{Key: "updated_at", Value: 1}}},
-		{Keys: bson.D{{Key: "category", Value: 1}, {Key: "status", Value: 1}}},
-	}); err != nil {
-		return err
-	}
-	_, err := db.Collection("policy_versions").Indexes().CreateMany(ctx, []mongo.IndexModel{
-		{Keys: bson.D{{Key: "policy_id", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true)},
-	})
-	return err
-}
 
 func (s *Store) coll() *mongo.Collection { return s.db.Collection("policies") }
 
@@ -101,8 +89,18 @@ func (s *Store) FindPolicies(ctx context.Context, f policies.Filter) ([]*policie
 	return out, int(total), nil
 }
 
-// ReplacePolicy writes p only over the version before it.
+// ReplacePolicy writes p only over the version before it: each version can
+// be claimed once, so of two editors saving at once exactly one wins.
 func (s *Store) ReplacePolicy(ctx context.Context, p *policies.Policy) error {
+	if err := portalstore.Claim(ctx, s.db, fmt.Sprintf("policies:%s:%d", p.ID, p.Version)); err != nil {
+		if portal.ErrorCode(err) == portal.ECONFLICT {
+			if _, ferr := s.FindPolicyByID(ctx, p.ID); ferr != nil {
+				return ferr
+			}
+			return portal.Errorf(portal.ECONFLICT, "政策已被他人修改，请刷新后重试")
+		}
+		return err
+	}
 	res, err := s.coll().ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.ID}, {Key: "version", Value: p.Version - 1}}, p)
 	if err != nil {
 		return translate(err)

@@ -57,6 +57,18 @@ var migrations = []Migration{
 			mongo.IndexModel{Keys: bson.D{{Key: "name", Value: 1}}},
 		)
 	}},
+	{Version: 4, Name: "policies", Up: func(ctx context.Context, db *mongo.Database) error {
+		if err := ensureIndexes(ctx, db.Collection("policies"),
+			mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "apply_end", Value: 1}}},
+			mongo.IndexModel{Keys: bson.D{{Key: "updated_at", Value: 1}}},
+			mongo.IndexModel{Keys: bson.D{{Key: "category", Value: 1}, {Key: "status", Value: 1}}},
+		); err != nil {
+			return err
+		}
+		return ensureIndexes(ctx, db.Collection("policy_versions"),
+			mongo.IndexModel{Keys: bson.D{{Key: "policy_id", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true)})
+	}},
+	{Version: 5, Name: "notifications", Up: notificationIndexes},
 }
 
 // migrationRecord is what the migrations collection keeps per applied step.

@@ -35,9 +35,15 @@ func (s *SessionStore) FindSession(ctx context.Context, id string) (*portal.Sess
 	return &sess, nil
 }
 
-// RotateSession swaps the token hash in one conditional update, so of two
-// refreshes racing with the same token exactly one wins.
+// RotateSession swaps the token hash; of two refreshes racing with the
+// same token exactly one wins, because each token hash can be claimed once.
 func (s *SessionStore) RotateSession(ctx context.Context, id, oldHash, newHash string, now time.Time) error {
+	if err := Claim(ctx, s.db.db, "sessions:"+id+":"+oldHash); err != nil {
+		if portal.ErrorCode(err) == portal.ECONFLICT {
+			return portal.Errorf(portal.ECONFLICT, "会话已被轮换或撤销")
+		}
+		return err
+	}
 	res, err := s.coll().UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "token_hash", Value: oldHash}, {Key: "revoked_at", Value: nil}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "token_hash", Value: newHash}, {Key: "last_used_at", Value: now}}}})
