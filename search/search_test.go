@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/huiqi/huiqi/search"
@@ -18,9 +19,11 @@ func TestQueryNormalize(t *testing.T) {
 		{"MaxPerPage", search.Query{Page: 1, PerPage: 100}, search.Query{Page: 1, PerPage: 100}},
 		{"CappedPerPage", search.Query{Page: 2, PerPage: 5000}, search.Query{Page: 2, PerPage: 100}},
 		{"MinPerPage", search.Query{Page: 1, PerPage: 1}, search.Query{Page: 1, PerPage: 1}},
+		{"KeepsTheRest", search.Query{Text: "补贴", Sort: []string{"-published_at"}, Facets: []string{"category"}},
+			search.Query{Text: "补贴", Sort: []string{"-published_at"}, Facets: []string{"category"}, Page: 1, PerPage: 20}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.in.Normalize(); got != tc.want {
+			if got := tc.in.Normalize(); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("%+v.Normalize() = %+v, want %+v", tc.in, got, tc.want)
 			}
 		})

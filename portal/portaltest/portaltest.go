@@ -23,6 +23,7 @@ import (
 
 	"github.com/huiqi/huiqi/integrations/embedded"
 	"github.com/huiqi/huiqi/portal/mongostore"
+	"github.com/huiqi/huiqi/search"
 	"github.com/huiqi/huiqi/search/bleve"
 )
 
@@ -88,10 +89,15 @@ func DB(tb testing.TB) *mongostore.DB {
 	return db
 }
 
-// Bleve opens an empty Bleve index in a temporary directory.
-func Bleve(tb testing.TB) *bleve.Index {
+// Bleve opens an empty Bleve index in a temporary directory, with the
+// schema given or, without one, the zero schema.
+func Bleve(tb testing.TB, schema ...search.Schema) *bleve.Index {
 	tb.Helper()
-	idx, err := bleve.Open(tb.TempDir() + "/test.bleve")
+	var sc search.Schema
+	if len(schema) > 0 {
+		sc = schema[0]
+	}
+	idx, err := bleve.Open(tb.TempDir()+"/test.bleve", sc)
 	if err != nil {
 		tb.Fatalf("open bleve index: %v", err)
 	}

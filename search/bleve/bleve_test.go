@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	blevesearch "github.com/blevesearch/bleve/v2"
+
 	"github.com/huiqi/huiqi/search"
 	"github.com/huiqi/huiqi/search/bleve"
 	"github.com/huiqi/huiqi/search/searchtest"
@@ -14,7 +16,12 @@ import (
 
 func open(t *testing.T, path string) *bleve.Index {
 	t.Helper()
-	idx, err := bleve.Open(path)
+	return openSchema(t, path, search.Schema{})
+}
+
+func openSchema(t *testing.T, path string, schema search.Schema) *bleve.Index {
+	t.Helper()
+	idx, err := bleve.Open(path, schema)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
 	}
@@ -23,8 +30,8 @@ func open(t *testing.T, path string) *bleve.Index {
 }
 
 func TestIndex(t *testing.T) {
-	searchtest.Run(t, func(t *testing.T) search.Index {
-		return open(t, filepath.Join(t.TempDir(), "test.bleve"))
+	searchtest.Run(t, func(t *testing.T, schema search.Schema) search.Index {
+		return openSchema(t, filepath.Join(t.TempDir(), "test.bleve"), schema)
 	})
 }
 
@@ -122,7 +129,7 @@ func TestOpenErr(t *testing.T) {
 		if err := os.WriteFile(path, []byte("not an index"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if idx, err := bleve.Open(path); err == nil {
+		if idx, err := bleve.Open(path, search.Schema{}); err == nil {
 			_ = idx.Close()
 			t.Fatal("Open of a regular file succeeded")
 		}
@@ -153,4 +160,99 @@ func TestClosed(t *testing.T) {
 			t.Errorf("second Close = %v, want nil", err)
 		}
 	})
+}
+
+func TestSchema(t *testing.T) {
+	ctx := context.Background()
+	schema := searchtest.PolicySchema
+	path := filepath.Join(t.TempDir(), "policies.bleve")
+	idx := openSchema(t, path, schema)
+	if err := idx.Upsert(ctx, searchtest.Policies()...); err != nil {
+		t.Fatalf("Upsert: %v", err)
+	}
+	if err := idx.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	t.Run("ReopenKeepsEverything", func(t *testing.T) {
+		again := openSchema(t, path, schema)
+		res, err := again.Search(ctx, search.Query{
+			Text:    "人才經費",
+			Filters: []search.Filter{{Field: "category", Values: []string{"talent_funding"}}},
+			Facets:  []string{"level"},
+			Sort:    []string{"-published_at"},
+		})
+		if err != nil {
+			t.Fatalf("Search: %v", err)
+		}
+		if res.Total == 0 || res.Facets["level"]["district"] == 0 {
+			t.Errorf("after reopen: %+v, want talent policies with level facets", res)
+		}
+		for i := 1; i < len(res.Hits); i++ {
+			if res.Hits[i-1].ID == res.Hits[i].ID {
+				t.Errorf("hit %s repeated", res.Hits[i].ID)
+			}
+		}
+		if err := again.Close(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("ErrSchemaChanged", func(t *testing.T) {
+		changed := schema
+		changed.Filterable = append([]string{"issuer"}, schema.Filterable...)
+		if idx, err := bleve.Open(path, changed); !errors.Is(err, search.ErrSchemaChanged) {
+			if err == nil {
+				_ = idx.Close()
+			}
+			t.Errorf("Open with another schema = %v, want search.ErrSchemaChanged", err)
+		}
+		// The index is untouched and still opens with its own schema.
+		_ = openSchema(t, path, schema).Close()
+	})
+	t.Run("ErrInvalidSchema", func(t *testing.T) {
+		bad := search.Schema{Searchable: []string{"_text"}}
+		if idx, err := bleve.Open(filepath.Join(t.TempDir(), "bad.bleve"), bad); !errors.Is(err, search.ErrInvalidSchema) {
+			if err == nil {
+				_ = idx.Close()
+			}
+			t.Errorf("Open with a bad schema = %v, want search.ErrInvalidSchema", err)
+		}
+	})
+}
+
+// An index a former version built (no schema fingerprint) must be rebuilt
+// rather than searched with the wrong fields.
+func TestOpenErrOldIndex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.bleve")
+	m := blevesearch.NewIndexMapping()
+	old, err := blevesearch.New(path, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if idx, err := bleve.Open(path, search.Schema{}); !errors.Is(err, search.ErrSchemaChanged) {
+		if err == nil {
+			_ = idx.Close()
+		}
+		t.Errorf("Open of an old index = %v, want search.ErrSchemaChanged", err)
+	}
+}
+
+// The embedded backend marks matches in the original text, Traditional
+// characters included; Meilisearch leaves that to its own tokenizer.
+func TestHighlightTraditional(t *testing.T) {
+	idx := openSchema(t, filepath.Join(t.TempDir(), "hl.bleve"), searchtest.PolicySchema)
+	ctx := context.Background()
+	if err := idx.Upsert(ctx, search.Document{ID: "ga", Fields: map[string]any{"title": "港澳青年人才創業資助"}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := idx.Search(ctx, search.Query{Text: "创业资助", Highlight: []string{"title"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 1 || res.Hits[0].Highlight["title"] != "港澳青年人才<mark>創業資助</mark>" {
+		t.Errorf("hits = %+v, want 創業資助 marked in the original", res.Hits)
+	}
 }

@@ -1,8 +1,10 @@
 // Package searchtest is the suite every search backend must pass, so that
 // the embedded Bleve index and Meilisearch answer the portal the same way.
+// It also holds the relevance set (Policies, Queries, Measure) and a
+// generator of synthetic documents for benchmarks.
 //
 //	func TestIndex(t *testing.T) {
-//		searchtest.Run(t, func(t *testing.T) search.Index { return openFresh(t) })
+//		searchtest.Run(t, func(t *testing.T, s search.Schema) search.Index { return openFresh(t, s) })
 //	}
 package searchtest
 
@@ -16,28 +18,40 @@ import (
 	"github.com/huiqi/huiqi/search"
 )
 
-// Run runs the suite; newIndex returns an empty index for one subtest and
-// arranges (with t.Cleanup) for it to be closed and removed.
-func Run(t *testing.T, newIndex func(t *testing.T) search.Index) {
+// Run runs the suite; open returns an empty index with the given schema
+// for one subtest and arranges (with t.Cleanup) for it to be closed and
+// removed.
+func Run(t *testing.T, open func(t *testing.T, schema search.Schema) search.Index) {
 	t.Helper()
 	for _, tc := range []struct {
-		name string
-		run  func(t *testing.T, idx search.Index)
+		name   string
+		schema search.Schema
+		run    func(t *testing.T, idx search.Index)
 	}{
-		{"Ping", testPing},
-		{"EmptyIndex", testEmptyIndex},
-		{"ChineseWordInsideLongerWord", testChinese},
-		{"LatinAndDigits", testLatinAndDigits},
-		{"AnyField", testAnyField},
-		{"UpsertReplaces", testUpsertReplaces},
-		{"UpsertBatch", testUpsertBatch},
-		{"Delete", testDelete},
-		{"DeleteUnknownIDs", testDeleteUnknown},
-		{"Paging", testPaging},
-		{"DefaultPaging", testDefaultPaging},
-		{"EmptyQueryListsAll", testEmptyQuery},
+		{"Ping", search.Schema{}, testPing},
+		{"EmptyIndex", search.Schema{}, testEmptyIndex},
+		{"ChineseWordInsideLongerWord", search.Schema{}, testChinese},
+		{"LatinAndDigits", search.Schema{}, testLatinAndDigits},
+		{"AnyField", search.Schema{}, testAnyField},
+		{"UpsertReplaces", search.Schema{}, testUpsertReplaces},
+		{"UpsertBatch", search.Schema{}, testUpsertBatch},
+		{"Delete", search.Schema{}, testDelete},
+		{"DeleteUnknownIDs", search.Schema{}, testDeleteUnknown},
+		{"Paging", search.Schema{}, testPaging},
+		{"DefaultPaging", search.Schema{}, testDefaultPaging},
+		{"EmptyQueryListsAll", search.Schema{}, testEmptyQuery},
+		{"ChineseNormalisation", PolicySchema, testNormalisation},
+		{"Synonyms", PolicySchema, testSynonyms},
+		{"Pinyin", PolicySchema, testPinyin},
+		{"Filters", PolicySchema, testFilters},
+		{"Ranges", PolicySchema, testRanges},
+		{"Facets", PolicySchema, testFacets},
+		{"Sort", PolicySchema, testSort},
+		{"Highlight", PolicySchema, testHighlight},
+		{"ErrInvalidQuery", PolicySchema, testInvalidQuery},
+		{"Relevance", PolicySchema, testRelevance},
 	} {
-		t.Run(tc.name, func(t *testing.T) { tc.run(t, newIndex(t)) })
+		t.Run(tc.name, func(t *testing.T) { tc.run(t, open(t, tc.schema)) })
 	}
 }
 
