@@ -143,32 +143,39 @@ func (s *AuthService) Login(ctx context.Context, username, password, clientIP st
 	if username == "" || password == "" {
 		return nil, nil, Invalid("请输入用户名和密码", map[string]string{"username": "必填", "password": "必填"})
 	}
+	// No account has a name or password this long; refusing them here keeps
+	// megabytes of input out of Redis keys and the audit log.
+	if len(username) > 64 || len(password) > 4*MaxPasswordLen {
+		return nil, nil, errBadCredentials
+	}
 	accountKey, addressKey := "login:user:"+username, "login:ip:"+clientIP
-	for _, k := range []struct {
-		key string
-		max int
-	}{{accountKey, s.cfg.MaxAccountFailures}, {addressKey, s.cfg.MaxAddressFailures}} {
-		n, wait, err := s.Throttle.Failures(ctx, k.key)
-		if err != nil {
-			return nil, nil, Internal(fmt.Errorf("read login throttle: %w", err))
-		}
-		if n >= k.max {
-			_ = s.Audit.Record(ctx, "auth.login", "user", username, OutcomeThrottled, k.key)
-			return nil, nil, TooManyAttempts(wait)
-		}
+	n, wait, err := s.Throttle.Failures(ctx, addressKey)
+	if err != nil {
+		return nil, nil, Internal(fmt.Errorf("read login throttle: %w", err))
+	}
+	if n >= s.cfg.MaxAddressFailures {
+		_ = s.Audit.Record(ctx, "auth.login", "user", username, OutcomeThrottled, addressKey)
+		return nil, nil, TooManyAttempts(wait)
+	}
+	// The account's attempt is counted before the password is checked, so
+	// that guesses sent in parallel cannot all slip past the limit; a
+	// successful sign-in resets the count.
+	attempts, wait, err := s.Throttle.Fail(ctx, accountKey, s.cfg.FailureWindow)
+	if err != nil {
+		return nil, nil, Internal(fmt.Errorf("record login attempt: %w", err))
+	}
+	if attempts > s.cfg.MaxAccountFailures {
+		_ = s.Audit.Record(ctx, "auth.login", "user", username, OutcomeThrottled, accountKey)
+		return nil, nil, TooManyAttempts(wait)
 	}
 	fail := func(detail string) error {
-		n, _, err := s.Throttle.Fail(ctx, accountKey, s.cfg.FailureWindow)
-		if err == nil {
-			_, _, err = s.Throttle.Fail(ctx, addressKey, s.cfg.FailureWindow)
-		}
-		if err != nil {
+		if _, _, err := s.Throttle.Fail(ctx, addressKey, s.cfg.FailureWindow); err != nil {
 			return Internal(fmt.Errorf("record login failure: %w", err))
 		}
 		if err := s.Audit.Record(ctx, "auth.login", "user", username, OutcomeFailed, detail); err != nil {
 			return Internal(err)
 		}
-		if left := s.cfg.MaxAccountFailures - n; left > 0 && left <= 2 {
+		if left := s.cfg.MaxAccountFailures - attempts; left > 0 && left <= 2 {
 			return Errorf(EUNAUTHENTICATED, "用户名或密码错误，再错 %d 次将暂停登录 %d 分钟", left, int(s.cfg.FailureWindow.Minutes()))
 		}
 		return errBadCredentials
@@ -337,7 +344,7 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (*Actor, s
 		return nil, "", errSessionEnded
 	}
 	sess, err := s.Sessions.FindSession(ctx, claims.SessionID)
-	if ErrorCode(err) == ENOTFOUND || (err == nil && (sess.RevokedAt != nil || sess.UserID != u.ID)) {
+	if ErrorCode(err) == ENOTFOUND || (err == nil && (sess.RevokedAt != nil || sess.UserID != u.ID || !s.Now().Before(sess.ExpiresAt))) {
 		return nil, "", errSessionEnded
 	}
 	if err != nil {

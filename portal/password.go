@@ -46,7 +46,7 @@ func CheckPassword(password, username string) error {
 		return bad("这个密码过于常见，很容易被猜到，请换一个")
 	case username != "" && strings.Contains(strings.ToLower(password), strings.ToLower(username)):
 		return bad("密码不能包含用户名")
-	case strings.Count(password, string([]rune(password)[0])) == len(password):
+	case strings.Count(password, string([]rune(password)[0])) == n: // n counts characters, not bytes
 		return bad("密码不能由同一个字符重复组成")
 	}
 	return nil
@@ -83,11 +83,16 @@ func VerifyPassword(encoded, password string) (bool, error) {
 	var mem uint32
 	var t uint32
 	var p uint8
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version || parts[2] != fmt.Sprintf("v=%d", version) {
 		return false, errors.New("unsupported argon2 version")
 	}
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &t, &p); err != nil {
 		return false, fmt.Errorf("argon2 parameters: %w", err)
+	}
+	// Bounds keep a corrupted hash from panicking argon2 (zero rounds or
+	// threads) or from making one sign-in allocate gigabytes.
+	if parts[3] != fmt.Sprintf("m=%d,t=%d,p=%d", mem, t, p) || t < 1 || t > 16 || p < 1 || p > 16 || mem < 8*uint32(p) || mem > 1<<20 {
+		return false, fmt.Errorf("argon2 parameters %q out of range", parts[3])
 	}
 	enc := base64.RawStdEncoding
 	salt, err := enc.DecodeString(parts[4])
@@ -97,6 +102,11 @@ func VerifyPassword(encoded, password string) (bool, error) {
 	want, err := enc.DecodeString(parts[5])
 	if err != nil {
 		return false, fmt.Errorf("argon2 key: %w", err)
+	}
+	// An empty key would compare equal to an empty result: every password
+	// would match.
+	if len(salt) < 8 || len(want) < 16 {
+		return false, errors.New("argon2 salt or key too short")
 	}
 	got := argon2.IDKey([]byte(password), salt, t, mem, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil

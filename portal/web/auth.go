@@ -120,9 +120,13 @@ func (s *Server) actor(c *gin.Context) *portal.Actor {
 	return nil
 }
 
-// safeNext returns next if it is a path on this site, else "/".
+// safeNext returns next if it is a path on this site, else "/". Browsers
+// drop tabs and line breaks inside URLs and read a backslash as "/", so
+// "/\t/evil" would become "//evil": control characters and backslashes are
+// refused.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
 	return next
