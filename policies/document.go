@@ -1,8 +1,6 @@
 package policies
 
 import (
-	"strings"
-
 	"github.com/huiqi/huiqi/search"
 )
 
@@ -27,7 +25,7 @@ func SearchDocument(p *Policy) search.Document {
 	return search.Document{ID: p.ID, Fields: map[string]any{
 		"title":       p.Title,
 		"summary":     p.Summary,
-		"tags":        strings.Join(p.Tags, " "),
+		"tags":        p.Tags,
 		"issuer":      p.Issuer,
 		"doc_no":      p.DocNo,
 		"benefit":     p.Benefit,
@@ -36,8 +34,8 @@ func SearchDocument(p *Policy) search.Document {
 		"level":       string(p.Level),
 		"kind":        string(p.Kind),
 		"status":      string(p.Status),
-		"industry":    p.Industries,
-		"region":      p.Regions,
+		"industry":    orAny(p.Industries),
+		"region":      orAny(p.Regions),
 		"auto_grant":  boolString(p.AutoGrant),
 		"apply_start": float64(start),
 		"apply_end":   float64(end),
@@ -45,6 +43,14 @@ func SearchDocument(p *Policy) search.Document {
 		"updated_at":  float64(p.UpdatedAt.Unix()),
 		"version":     float64(p.Version),
 	}}
+}
+
+// orAny indexes an empty restriction as applying to everything.
+func orAny(list []string) []string {
+	if len(list) == 0 {
+		return []string{anyValue}
+	}
+	return list
 }
 
 func boolString(b bool) string {

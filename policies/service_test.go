@@ -28,7 +28,7 @@ func newService(t *testing.T) (*policies.Service, *clock, *mongostore.DB) {
 	t.Helper()
 	db := portaltest.DB(t)
 	clk := &clock{t: time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC)}
-	svc := &policies.Service{Store: policystore.New(db.Database()), Index: portaltest.Bleve(t),
+	svc := &policies.Service{Store: policystore.New(db.Database()), Index: portaltest.Bleve(t, policies.Schema),
 		Audit: &portal.Auditor{Store: mongostore.NewAuditStore(db), Now: clk.now}, Now: clk.now}
 	svc.Indexer = direct{svc}
 	return svc, clk, db

@@ -229,7 +229,7 @@ func TestServeRestartKeepsData(t *testing.T) {
 	}
 
 	out, err = run(t, bin, env, "reindex")
-	if err != nil || !strings.Contains(out, "reindexed 28 org units") {
+	if err != nil || !strings.Contains(out, "reindexed 28 documents into org_units") {
 		t.Fatalf("reindex: %v\n%s", err, out)
 	}
 	third := start(t, bin, env, "serve")

@@ -8,10 +8,9 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
-	"github.com/huiqi/huiqi/portal"
-	"github.com/huiqi/huiqi/portal/mongostore"
 	"github.com/huiqi/huiqi/search"
 	"github.com/huiqi/huiqi/search/bleve"
+	"github.com/huiqi/huiqi/search/meili"
 )
 
 func newReindexCmd() *cobra.Command {
@@ -31,18 +30,16 @@ func newReindexCmd() *cobra.Command {
 				return err
 			}
 			defer st.close(context.Background())
-			units, err := mongostore.NewOrgStore(st.db).FindOrgUnits(cmd.Context(), portal.OrgUnitFilter{})
-			if err != nil {
-				return err
+			for _, src := range indexSources {
+				docs, err := src.docs(cmd.Context(), st)
+				if err != nil {
+					return err
+				}
+				if err := st.rebuildIndex(cmd.Context(), src, docs); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "reindexed %d documents into %s\n", len(docs), src.name)
 			}
-			docs := make([]search.Document, len(units))
-			for i, u := range units {
-				docs[i] = u.SearchDocument()
-			}
-			if err := st.rebuildIndex(cmd.Context(), portal.OrgUnitIndex, docs); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "reindexed %d org units\n", len(docs))
 			return nil
 		},
 	}
@@ -53,7 +50,8 @@ func newReindexCmd() *cobra.Command {
 // rebuildIndex writes docs into a fresh index and puts it in place of the
 // old one. On the embedded backend the new index is built beside the old
 // and renamed over it, so a failure leaves the old index untouched.
-func (s *stack) rebuildIndex(ctx context.Context, name string, docs []search.Document) error {
+func (s *stack) rebuildIndex(ctx context.Context, src indexSource, docs []search.Document) error {
+	name := src.name
 	const batch = 500
 	bar := progressbar.NewOptions(len(docs),
 		progressbar.OptionSetDescription("indexing "+name),
@@ -71,19 +69,21 @@ func (s *stack) rebuildIndex(ctx context.Context, name string, docs []search.Doc
 		return bar.Finish()
 	}
 	if !s.cfg.embeddedSearch() {
-		idx, err := s.openIndex(ctx, name)
-		if err != nil {
-			return err
-		}
+		// Meilisearch builds a new index beside the live one and swaps them.
+		idx := meili.New(s.cfg.MeiliURL, s.cfg.MeiliKey, "huiqi_"+name, src.schema)
 		defer idx.Close()
-		return fill(idx)
+		if err := idx.Rebuild(ctx, search.All(docs)); err != nil {
+			return fmt.Errorf("rebuild %s: %w", name, err)
+		}
+		_ = bar.Add(len(docs))
+		return bar.Finish()
 	}
 	path := s.indexPath(name)
 	tmp := path + ".new"
 	if err := os.RemoveAll(tmp); err != nil {
 		return err
 	}
-	idx, err := bleve.Open(tmp)
+	idx, err := bleve.Open(tmp, src.schema)
 	if err != nil {
 		return err
 	}

@@ -10,9 +10,12 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/huiqi/huiqi/policies"
+	policystore "github.com/huiqi/huiqi/policies/mongostore"
 	"github.com/huiqi/huiqi/portal"
 	"github.com/huiqi/huiqi/portal/demo"
 	"github.com/huiqi/huiqi/portal/mongostore"
@@ -41,6 +44,9 @@ func newSeedCmd() *cobra.Command {
 			}
 			defer st.close(context.Background())
 			if _, err := st.db.Migrate(cmd.Context(), log); err != nil {
+				return err
+			}
+			if err := st.rebuildStale(cmd.Context()); err != nil {
 				return err
 			}
 			password, err := seedDemo(cmd.Context(), st)
@@ -97,6 +103,9 @@ func seedDemo(ctx context.Context, st *stack) (string, error) {
 			return "", fmt.Errorf("enterprise %s: %w", e.ID, err)
 		}
 	}
+	if err := seedPolicies(ctx, st); err != nil {
+		return "", err
+	}
 	users := mongostore.NewUserStore(st.db)
 	for _, u := range demo.Users() {
 		if err := upsertUser(ctx, users, u, password); err != nil {
@@ -105,6 +114,29 @@ func seedDemo(ctx context.Context, st *stack) (string, error) {
 	}
 	st.log.Info("demo data loaded", "org_units", len(docs), "enterprises", len(demo.Enterprises()), "users", len(demo.Users()))
 	return password, nil
+}
+
+// seedPolicies adds the demo catalogue, leaving policies that exist alone
+// (an editor may have changed them), and indexes every one.
+func seedPolicies(ctx context.Context, st *stack) error {
+	store := policystore.New(st.db.Database())
+	all := demo.Policies(time.Now())
+	docs := make([]search.Document, 0, len(all))
+	for _, p := range all {
+		err := store.CreatePolicy(ctx, p)
+		if portal.ErrorCode(err) == portal.ECONFLICT {
+			if p, err = store.FindPolicyByID(ctx, p.ID); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return fmt.Errorf("policy %s: %w", p.ID, err)
+		} else if err := store.AppendVersion(ctx, &policies.Version{PolicyID: p.ID, Version: p.Version, Action: "create",
+			Actor: "演示数据", At: p.CreatedAt, Snapshot: *p}); err != nil && portal.ErrorCode(err) != portal.ECONFLICT {
+			return err
+		}
+		docs = append(docs, policies.SearchDocument(p))
+	}
+	return st.policyIndex.Upsert(ctx, docs...)
 }
 
 // upsertUser creates u or brings the existing account with its username

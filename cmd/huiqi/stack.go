@@ -17,22 +17,22 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/huiqi/huiqi/integrations/embedded"
-	"github.com/huiqi/huiqi/portal"
 	"github.com/huiqi/huiqi/portal/mongostore"
 	"github.com/huiqi/huiqi/search"
-	"github.com/huiqi/huiqi/search/bleve"
-	"github.com/huiqi/huiqi/search/meili"
 )
 
 // stack is the storage, queue and search backends one process uses, either
 // the configured servers or their embedded stand-ins.
 type stack struct {
-	cfg      *Config
-	log      *slog.Logger
-	db       *mongostore.DB
-	redisOpt asynq.RedisConnOpt
-	redis    redis.UniversalClient
-	orgIndex search.Index
+	cfg         *Config
+	log         *slog.Logger
+	db          *mongostore.DB
+	redisOpt    asynq.RedisConnOpt
+	redis       redis.UniversalClient
+	indexes     map[string]search.Index
+	orgIndex    search.Index
+	policyIndex search.Index
+	stale       []indexSource // indexes started afresh, to fill from the database
 
 	lock   *os.File
 	ferret *embedded.FerretDB
@@ -94,7 +94,7 @@ func openStack(ctx context.Context, cfg *Config, log *slog.Logger, n needs) (_ *
 	}
 
 	if n.search {
-		if s.orgIndex, err = s.openIndex(ctx, portal.OrgUnitIndex); err != nil {
+		if err := s.openIndexes(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -104,18 +104,6 @@ func openStack(ctx context.Context, cfg *Config, log *slog.Logger, n needs) (_ *
 // indexPath is where the embedded backend keeps the named index.
 func (s *stack) indexPath(name string) string {
 	return filepath.Join(s.cfg.DataDir, "search", name+".bleve")
-}
-
-// openIndex opens the named index on the configured backend.
-func (s *stack) openIndex(ctx context.Context, name string) (search.Index, error) {
-	if s.cfg.embeddedSearch() {
-		return bleve.Open(s.indexPath(name))
-	}
-	idx := meili.New(s.cfg.MeiliURL, s.cfg.MeiliKey, "huiqi_"+name)
-	if err := idx.Ping(ctx); err != nil {
-		return nil, err
-	}
-	return idx, nil
 }
 
 // lockDataDir makes sure only one process uses the embedded database.
@@ -134,9 +122,9 @@ func (s *stack) lockDataDir() error {
 
 // close releases everything in the reverse order of opening.
 func (s *stack) close(ctx context.Context) {
-	if s.orgIndex != nil {
-		if err := s.orgIndex.Close(); err != nil {
-			s.log.Warn("close search index", "err", err)
+	for name, idx := range s.indexes {
+		if err := idx.Close(); err != nil {
+			s.log.Warn("close search index", "index", name, "err", err)
 		}
 	}
 	if s.redis != nil {
