@@ -170,7 +170,9 @@ func (m *Matcher) MatchForEnterprise(ctx context.Context, enterpriseID string) (
 	now := m.Now()
 	out := &EnterpriseMatches{EnterpriseID: e.ID, Eligible: []PolicyMatch{}, NearMiss: []PolicyMatch{}, NeedsInfo: []PolicyMatch{}}
 	for _, c := range list {
-		if !c.Policy.OpenAt(now) {
+		// Most policies miss most enterprises by several conditions: the
+		// cheap status leaves those out before any reason is written.
+		if !c.Policy.OpenAt(now) || c.Status(e, now) == Ineligible {
 			continue
 		}
 		r := c.Match(e, now)

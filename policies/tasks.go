@@ -3,6 +3,7 @@ package policies
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -41,8 +42,8 @@ func (q *Queue) IndexPolicy(ctx context.Context, id string) error {
 	payload, _ := json.Marshal(indexPayload{ID: id, Version: version})
 	_, err = q.Client.EnqueueContext(ctx, asynq.NewTask(TypeIndex, payload),
 		asynq.TaskID(fmt.Sprintf("%s:%s:%d", TypeIndex, id, version)), asynq.MaxRetry(10), asynq.Retention(time.Hour))
-	if err == asynq.ErrTaskIDConflict {
-		return nil
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return nil // this version is already queued
 	}
 	return err
 }
