@@ -20,6 +20,9 @@ const (
 	flashName  = "huiqi_flash"
 )
 
+// MaxFormBody is the largest page form (with uploads) accepted.
+const MaxFormBody = 8 << 20
+
 // csrfToken returns the visitor's CSRF token, setting the cookie that
 // carries it on first use (double-submit: a form must echo the cookie).
 func csrfToken(c *gin.Context, secure bool) string {
@@ -55,6 +58,8 @@ func (s *Server) checkCSRF() gin.HandlerFunc {
 			c.Next()
 			return
 		}
+		// Reading the form for the token must not read an unbounded upload.
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxFormBody)
 		cookie, err := c.Cookie(csrfCookie)
 		sent := c.GetHeader(csrfHeader)
 		if sent == "" {
