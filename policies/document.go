@@ -11,7 +11,7 @@ const IndexName = "policies"
 // its text for matching, and keywords and numbers for filters, facets and
 // sorting. Dates are unix seconds; absent dates index as open-ended.
 func SearchDocument(p *Policy) search.Document {
-	start, end := int64(0), int64(1<<53)
+	start, end := int64(0), int64(openEnded)
 	if p.ApplyStart != nil {
 		start = p.ApplyStart.Unix()
 	}
@@ -44,6 +44,9 @@ func SearchDocument(p *Policy) search.Document {
 		"version":     float64(p.Version),
 	}}
 }
+
+// openEnded is the apply_end indexed for a policy without an end date.
+const openEnded = 1 << 53
 
 // orAny indexes an empty restriction as applying to everything.
 func orAny(list []string) []string {

@@ -115,8 +115,31 @@ func (p *SearchParams) Validate() error {
 	return nil
 }
 
+// hitFields are the indexed fields a result page is shown from. Reading
+// them from the index keeps a search off the database: on embedded FerretDB
+// even a lookup by id scans the collection. The index follows every write
+// within moments, and the detail page reads MongoDB.
+var hitFields = []string{"title", "summary", "category", "level", "kind", "status", "issuer", "max_amount", "apply_end", "auto_grant"}
+
+// hitFromIndex builds a result entry from a hit's indexed fields.
+func hitFromIndex(h search.Hit) SearchHit {
+	str := func(k string) string { v, _ := h.Fields[k].(string); return v }
+	num := func(k string) float64 { v, _ := h.Fields[k].(float64); return v }
+	out := SearchHit{ID: h.ID, Title: str("title"), Summary: str("summary"), Category: Category(str("category")),
+		Level: Level(str("level")), Kind: Kind(str("kind")), Status: Status(str("status")), Issuer: str("issuer"),
+		MaxAmount: num("max_amount"), AutoGrant: str("auto_grant") == "true", Highlight: h.Highlight}
+	if end := num("apply_end"); end > 0 && end < openEnded {
+		t := time.Unix(int64(end), 0).UTC()
+		out.ApplyEnd = &t
+	}
+	if out.Highlight == nil {
+		out.Highlight = map[string]string{}
+	}
+	return out
+}
+
 // Search finds policies: published ones for everyone, any status for
-// editors. Hits are read back from MongoDB, the truth, in index order.
+// editors.
 func (s *Service) Search(ctx context.Context, p SearchParams) (*SearchResult, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -125,6 +148,7 @@ func (s *Service) Search(ctx context.Context, p SearchParams) (*SearchResult, er
 		Text: strings.TrimSpace(p.Q), Sort: sorts[p.Sort], Page: p.Page, PerPage: p.PerPage,
 		Facets:    []string{"category", "level", "kind"},
 		Highlight: []string{"title", "summary"},
+		Fields:    hitFields,
 	}
 	if !canEdit(portal.ActorFrom(ctx)) {
 		q.Filters = append(q.Filters, search.Filter{Field: "status", Values: []string{string(StatusPublished)}})
@@ -156,27 +180,9 @@ func (s *Service) Search(ctx context.Context, p SearchParams) (*SearchResult, er
 	if err != nil {
 		return nil, portal.Internal(err)
 	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	found, _, err := s.Store.FindPolicies(ctx, Filter{IDs: ids})
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*Policy, len(found))
-	for _, pol := range found {
-		byID[pol.ID] = pol
-	}
 	out := &SearchResult{Hits: []SearchHit{}, Total: res.Total, Facets: res.Facets, TookMS: res.TookMS, Page: q.Page, PerPage: q.PerPage}
 	for _, h := range res.Hits {
-		pol, ok := byID[h.ID]
-		if !ok {
-			continue // indexed but gone: the drift repair removes it
-		}
-		out.Hits = append(out.Hits, SearchHit{ID: pol.ID, Title: pol.Title, Category: pol.Category, Level: pol.Level,
-			Kind: pol.Kind, Status: pol.Status, Summary: pol.Summary, Issuer: pol.Issuer, MaxAmount: pol.MaxAmount,
-			ApplyEnd: pol.ApplyEnd, AutoGrant: pol.AutoGrant, Highlight: h.Highlight})
+		out.Hits = append(out.Hits, hitFromIndex(h))
 	}
 	if out.Facets == nil {
 		out.Facets = map[string]map[string]int{}

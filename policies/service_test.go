@@ -201,3 +201,46 @@ func TestRepairIndexesWhatWasMissed(t *testing.T) {
 type indexerFunc func(context.Context, string) error
 
 func (f indexerFunc) IndexPolicy(ctx context.Context, id string) error { return f(ctx, id) }
+
+func TestSearch(t *testing.T) {
+	svc, clk, _ := newService(t)
+	end := clk.t.Add(30 * 24 * time.Hour)
+	pub, err := svc.Create(as(editor), draft(end))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Publish(as(editor), pub.ID); err != nil {
+		t.Fatal(err)
+	}
+	hidden := draft(end)
+	hidden.Title = "港口物流企业运费补贴草稿"
+	if _, err := svc.Create(as(editor), hidden); err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := svc.Search(context.Background(), policies.SearchParams{Q: "運費補貼", Open: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 || res.Hits[0].ID != pub.ID || res.Hits[0].Title != "港口物流企业运费补贴" ||
+		res.Hits[0].Issuer != "区交通运输局" || res.Hits[0].ApplyEnd == nil || !res.Hits[0].ApplyEnd.Equal(end) {
+		t.Fatalf("visitor search: %+v", res)
+	}
+	if res.Facets["category"]["industry_support"] != 1 {
+		t.Errorf("facets %v", res.Facets)
+	}
+	if res, _ := svc.Search(as(editor), policies.SearchParams{Q: "运费补贴"}); res.Total != 2 {
+		t.Errorf("an editor finds drafts too: total %d", res.Total)
+	}
+	if res, _ := svc.Search(context.Background(), policies.SearchParams{Q: "运费", Category: "talent_funding"}); res.Total != 0 {
+		t.Errorf("category filter let through %d", res.Total)
+	}
+	for field, p := range map[string]policies.SearchParams{
+		"category": {Category: "gifts"}, "sort": {Sort: "random"}, "per_page": {PerPage: 500},
+		"industry": {Industry: "Z"}, "level": {Level: "county"},
+	} {
+		if _, err := svc.Search(context.Background(), p); portal.ErrorFields(err)[field] == "" {
+			t.Errorf("bad %s: %v", field, err)
+		}
+	}
+}

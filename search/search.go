@@ -91,8 +91,11 @@ type Query struct {
 	// Highlight are fields returned in Hit.Highlight as HTML: escaped,
 	// matches wrapped in <mark>, cut to about HighlightRunes characters.
 	Highlight []string
-	Page      int // 1-based
-	PerPage   int
+	// Fields are document fields returned as they were indexed in
+	// Hit.Fields, so a result page can be shown from the index alone.
+	Fields  []string
+	Page    int // 1-based
+	PerPage int
 }
 
 // HighlightRunes is about how many characters a highlighted field keeps.
@@ -105,6 +108,8 @@ type Hit struct {
 	// Highlight holds the fields asked for in Query.Highlight that the
 	// document has, as safe HTML.
 	Highlight map[string]string `json:"highlight,omitempty"`
+	// Fields holds the fields asked for in Query.Fields that the document has.
+	Fields map[string]any `json:"fields,omitempty"`
 }
 
 // Result is one page of hits, the total number of matches and, when asked

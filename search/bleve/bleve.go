@@ -338,7 +338,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 	for _, f := range q.Facets {
 		req.AddFacet(f, blevesearch.NewFacetRequest(keyPrefix+f, maxFacetSize))
 	}
-	if len(q.Highlight) > 0 {
+	if len(q.Highlight) > 0 || len(q.Fields) > 0 {
 		req.Fields = []string{fieldSource}
 	}
 	res, err := x.idx.SearchInContext(ctx, req)
@@ -355,6 +355,9 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 		hit := search.Hit{ID: h.ID, Score: h.Score}
 		if len(q.Highlight) > 0 {
 			hit.Highlight = highlight(h.Fields[fieldSource], q.Highlight, alts)
+		}
+		if len(q.Fields) > 0 {
+			hit.Fields = storedFields(h.Fields[fieldSource], q.Fields)
 		}
 		out.Hits = append(out.Hits, hit)
 	}
@@ -473,6 +476,25 @@ func highlight(src any, fields, alts []string) map[string]string {
 	for _, f := range fields {
 		if ss := search.Strings(doc[f]); len(ss) > 0 {
 			out[f] = search.Highlight(strings.Join(ss, "、"), alts, search.HighlightRunes)
+		}
+	}
+	return out
+}
+
+// storedFields picks fields out of the stored document source.
+func storedFields(src any, fields []string) map[string]any {
+	s, ok := src.(string)
+	if !ok {
+		return nil
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(s), &doc); err != nil {
+		return nil
+	}
+	out := make(map[string]any, len(fields))
+	for _, f := range fields {
+		if v, ok := doc[f]; ok {
+			out[f] = v
 		}
 	}
 	return out

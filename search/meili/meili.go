@@ -270,6 +270,18 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 			return nil, fmt.Errorf("meilisearch hit: %w", err)
 		}
 		hit := search.Hit{ID: row.ID, Score: row.Score}
+		if len(q.Fields) > 0 {
+			var all map[string]any
+			if err := h.DecodeInto(&all); err != nil {
+				return nil, fmt.Errorf("meilisearch hit: %w", err)
+			}
+			hit.Fields = make(map[string]any, len(q.Fields))
+			for _, f := range q.Fields {
+				if v, ok := all[f]; ok {
+					hit.Fields[f] = v
+				}
+			}
+		}
 		if len(q.Highlight) > 0 {
 			hit.Highlight = make(map[string]string, len(q.Highlight))
 			for _, f := range q.Highlight {
@@ -324,6 +336,11 @@ func (x *Index) request(q search.Query) *meilisearch.SearchRequest {
 			req.Sort = append(req.Sort, f+":desc")
 		} else {
 			req.Sort = append(req.Sort, f+":asc")
+		}
+	}
+	for _, f := range q.Fields {
+		if !slices.Contains(req.AttributesToRetrieve, f) {
+			req.AttributesToRetrieve = append(req.AttributesToRetrieve, f)
 		}
 	}
 	if len(q.Highlight) > 0 {
