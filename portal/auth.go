@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -296,13 +297,11 @@ func (s *AuthService) reuse(ctx context.Context, sess *Session, now time.Time) e
 	return errSessionEnded
 }
 
-// Logout ends the session identified by a refresh token or a session id.
+// Logout ends the caller's own session, whose id comes from the access
+// token the caller authenticated with.
 func (s *AuthService) Logout(ctx context.Context, sessionID string) error {
 	if sessionID == "" {
 		return nil
-	}
-	if id, _, ok := strings.Cut(sessionID, "."); ok {
-		sessionID = id
 	}
 	err := s.Sessions.RevokeSession(ctx, sessionID, "logout", s.Now().UTC())
 	if ErrorCode(err) == ENOTFOUND {
@@ -312,6 +311,28 @@ func (s *AuthService) Logout(ctx context.Context, sessionID string) error {
 		return err
 	}
 	return s.Audit.Record(ctx, "auth.logout", "session", sessionID, OutcomeOK, "")
+}
+
+// LogoutRefresh ends the session a refresh token belongs to. The session id
+// is not a secret (access tokens carry it), so only the current refresh
+// token itself can end a session this way; anything else changes nothing
+// and says nothing about the session.
+func (s *AuthService) LogoutRefresh(ctx context.Context, refreshToken string) error {
+	id, secret, ok := strings.Cut(refreshToken, ".")
+	if !ok || id == "" || secret == "" || len(refreshToken) > 200 {
+		return nil
+	}
+	sess, err := s.Sessions.FindSession(ctx, id)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(sess.TokenHash)) != 1 {
+		return nil
+	}
+	return s.Logout(ctx, id)
 }
 
 // Authenticate turns an access token into the actor it speaks for, checking

@@ -462,7 +462,12 @@ func TestLogout(t *testing.T) {
 	f := newAuthFixture(t, portal.AuthConfig{}, nil)
 	p := f.mustLogin(t, "alice")
 	other := f.mustLogin(t, "alice")
-	portaltest.Must(t, f.svc.Logout(ctx, p.RefreshToken), "logout")
+	sid, _, _ := strings.Cut(p.RefreshToken, ".")
+	portaltest.Must(t, f.svc.LogoutRefresh(ctx, sid+".forged-secret"), "logout with a forged refresh token")
+	if _, _, err := f.svc.Authenticate(ctx, p.AccessToken); err != nil {
+		t.Errorf("a forged refresh token ended the session: %v", err)
+	}
+	portaltest.Must(t, f.svc.LogoutRefresh(ctx, p.RefreshToken), "logout")
 	_, _, err := f.svc.Authenticate(ctx, p.AccessToken)
 	wantCode(t, err, portal.EUNAUTHENTICATED, "登录状态已失效")
 	_, err = f.svc.Refresh(ctx, p.RefreshToken, "192.0.2.10")

@@ -181,15 +181,16 @@ func (s *Server) apiLogout(c *gin.Context) {
 			return
 		}
 	}
-	sid := req.RefreshToken
-	if sid == "" {
-		sid = c.GetString(ctxSession)
+	var err error
+	switch sid := c.GetString(ctxSession); {
+	case req.RefreshToken != "":
+		err = s.opt.Auth.LogoutRefresh(c.Request.Context(), req.RefreshToken)
+	case sid != "":
+		err = s.opt.Auth.Logout(c.Request.Context(), sid)
+	default:
+		err = portal.Invalid("请提供 refresh_token，或带上访问令牌调用", map[string]string{"refresh_token": "必填"})
 	}
-	if sid == "" {
-		s.fail(c, portal.Invalid("请提供 refresh_token，或带上访问令牌调用", map[string]string{"refresh_token": "必填"}))
-		return
-	}
-	if err := s.opt.Auth.Logout(c.Request.Context(), sid); err != nil {
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
