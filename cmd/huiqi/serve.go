@@ -14,7 +14,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/spf13/cobra"
 
+	"github.com/hibiken/asynq"
+
 	"github.com/huiqi/huiqi/jobs"
+	"github.com/huiqi/huiqi/policies"
+	policystore "github.com/huiqi/huiqi/policies/mongostore"
 	"github.com/huiqi/huiqi/portal"
 	"github.com/huiqi/huiqi/portal/mongostore"
 	"github.com/huiqi/huiqi/portal/redisstore"
@@ -77,6 +81,9 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 	if _, err := st.db.Migrate(ctx, log); err != nil {
 		return err
 	}
+	if err := st.rebuildStale(ctx); err != nil {
+		return err
+	}
 	secret, err := jwtSecret(cfg, log)
 	if err != nil {
 		return err
@@ -97,26 +104,53 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	queue := asynq.NewClientFromRedisClient(st.redis)
+	policyStore := policystore.New(st.db.Database())
+	auditor := &portal.Auditor{Store: mongostore.NewAuditStore(st.db), Now: time.Now}
+	policySvc := &policies.Service{Store: policyStore, Index: st.policyIndex, Indexer: &policies.Queue{Client: queue, Store: policyStore},
+		Audit: auditor, Now: time.Now}
+	notifications := mongostore.NewNotificationStore(st.db)
+	matcher := &policies.Matcher{Policies: policyStore, Enterprises: mongostore.NewEnterpriseStore(st.db), Users: users,
+		Notifications: notifications, Queue: &policies.AsynqMatchQueue{Client: queue}, Audit: auditor, Now: time.Now, Location: cfg.Location}
+	policySvc.OnPublish = matcher.PolicyPublished
+
 	var runner *jobs.Runner
 	if m.jobs() {
 		runner = jobs.NewRunner(jobs.Options{Redis: st.redisOpt, Location: cfg.Location, Log: log, Registerer: reg})
+		if err := registerJobs(runner, policySvc, matcher); err != nil {
+			return err
+		}
 		if err := runner.Start(); err != nil {
 			return err
 		}
 		defer runner.Shutdown()
 	}
 
+	enterprises := portal.NewEnterpriseService(mongostore.NewEnterpriseStore(st.db), mongostore.NewOrgStore(st.db), users,
+		mongostore.NewChainStore(st.db), mongostore.NewAuditStore(st.db), time.Now)
+	matcher.Visibility = enterprises // read by the API only, never by the jobs started above
+	registrations := portal.NewRegistrationService(users, mongostore.NewEnterpriseStore(st.db), redisstore.NewThrottle(st.redis),
+		mongostore.NewAuditStore(st.db), time.Now)
+	admin := portal.NewOrgAdmin(mongostore.NewOrgStore(st.db), mongostore.NewTaskForceStore(st.db), mongostore.NewChainStore(st.db),
+		mongostore.NewEnterpriseStore(st.db), users, mongostore.NewSessionStore(st.db), mongostore.NewAuditStore(st.db), time.Now)
 	srv, err := web.NewServer(web.Options{
-		Log:           log,
-		Registry:      reg,
-		Checks:        readyChecks(st),
-		Org:           mongostore.NewOrgStore(st.db),
-		OrgIndex:      st.orgIndex,
-		Auth:          auth,
-		Users:         users,
-		Location:      cfg.Location,
-		Version:       version,
-		SecureCookies: strings.HasPrefix(cfg.PublicURL(), "https://"),
+		Log:            log,
+		Registry:       reg,
+		Checks:         readyChecks(st),
+		Org:            mongostore.NewOrgStore(st.db),
+		OrgIndex:       st.orgIndex,
+		Auth:           auth,
+		Users:          users,
+		Admin:          admin,
+		Policies:       policySvc,
+		Enterprises:    enterprises,
+		Registrations:  registrations,
+		Matcher:        matcher,
+		Notifications:  &portal.NotificationService{Store: notifications, Audit: auditor, Now: time.Now},
+		Location:       cfg.Location,
+		Version:        version,
+		SecureCookies:  strings.HasPrefix(cfg.PublicURL(), "https://"),
+		TrustedProxies: cfg.TrustedProxies(),
 	})
 	if err != nil {
 		return err
@@ -162,6 +196,23 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 	// Deferred: runner.Shutdown, then st.close.
 	log.Info("http drained")
 	return nil
+}
+
+// registerJobs wires every task handler and periodic schedule.
+func registerJobs(r *jobs.Runner, pol *policies.Service, match *policies.Matcher) error {
+	r.Handle(policies.TypeIndex, pol.HandleIndexTask)
+	r.Handle(policies.TypeExpire, pol.HandleExpireTask)
+	r.Handle(policies.TypeRepair, pol.HandleRepairTask)
+	r.Handle(policies.TypePolicyMatch, match.HandlePolicyMatchTask)
+	r.Handle(policies.TypeEnterpriseMatch, match.HandleEnterpriseMatchTask)
+	r.Handle(policies.TypeMatchRepair, match.HandleMatchRepairTask)
+	if err := r.Every("@every 10m", asynq.NewTask(policies.TypeMatchRepair, nil), asynq.Unique(5*time.Minute)); err != nil {
+		return err
+	}
+	if err := r.Every("5 0 * * *", asynq.NewTask(policies.TypeExpire, nil), asynq.Unique(time.Hour)); err != nil {
+		return err
+	}
+	return r.Every("@every 10m", asynq.NewTask(policies.TypeRepair, nil), asynq.Unique(5*time.Minute))
 }
 
 // opsOnly exposes only health, readiness and metrics (the worker's HTTP).

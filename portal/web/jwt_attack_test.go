@@ -67,7 +67,7 @@ func TestJWTAttacks(t *testing.T) {
 	editor := ts.login(t, "editor")
 	handler := ts.login(t, "handler")
 	ended := ts.login(t, "editor")
-	portaltest.Must(t, ts.auth.Logout(ctx, ended.RefreshToken), "logout")
+	portaltest.Must(t, ts.auth.LogoutRefresh(ctx, ended.RefreshToken), "logout")
 	// dispatcher signs in, then is disabled; tokens made with the new token
 	// version must still fail because the account is disabled.
 	dispatcher := ts.login(t, "dispatcher")

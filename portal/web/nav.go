@@ -13,7 +13,13 @@ type navItem struct {
 var navByRole = []struct {
 	Role  portal.Role
 	Items []navItem
-}{}
+}{
+	{portal.RoleEnterprise, []navItem{{"适合我的政策", "/policies/for-me"}}},
+	{portal.RoleAdmin, []navItem{{"企业名录", "/admin/enterprises"}, {"注册审核", "/registrations"}, {"政策管理", "/admin/policies"}, {"系统管理", "/admin"}}},
+	{portal.RolePolicyEditor, []navItem{{"政策管理", "/admin/policies"}}},
+	{portal.RoleLiaison, []navItem{{"包干企业", "/admin/enterprises"}, {"注册审核", "/registrations"}, {"政策匹配", "/admin/policies/matches"}}},
+	{portal.RoleCommittee, []navItem{{"链上企业", "/admin/enterprises"}}},
+}
 
 // navFor returns the navigation for the actor: public entries for
 // everyone, then those of each role the actor holds, without repeats.

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -48,7 +49,7 @@ func loadPages(loc *time.Location) (*pages, error) {
 			return t.In(loc).Format("2006-01-02 15:04")
 		},
 	}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -59,7 +60,7 @@ func loadPages(loc *time.Location) (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
 	for _, n := range names {
 		base := path.Base(n)
-		if base == "layout.html" {
+		if base == "layout.html" || strings.HasPrefix(base, "_") {
 			continue
 		}
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
@@ -123,6 +124,7 @@ func (s *Server) pageRoutes() {
 	e.GET("/login", s.loginPage)
 	e.POST("/login", s.loginSubmit)
 	e.POST("/logout", s.logoutSubmit)
+	s.policyPageRoutes()
 }
 
 // homeData is what the home page shows.

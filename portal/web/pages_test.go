@@ -196,6 +196,8 @@ func TestHomePageInBrowser(t *testing.T) {
 		var title, text string
 		var scrollWidth, clientWidth int
 		err := chromedp.Run(ctx,
+			// Headless windows are never narrower than 500 px; emulate the phone.
+			chromedp.EmulateViewport(int64(size.w), int64(size.h)),
 			chromedp.Navigate(srv.URL+"/"),
 			chromedp.WaitVisible(`a[href="/policies"]`, chromedp.ByQuery),
 			chromedp.Title(&title),

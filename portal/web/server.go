@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/huiqi/huiqi/policies"
 	"github.com/huiqi/huiqi/portal"
 	"github.com/huiqi/huiqi/search"
 )
@@ -33,10 +35,25 @@ type Options struct {
 	OrgIndex search.Index
 	Auth     *portal.AuthService
 	Users    portal.UserStore
+	Policies *policies.Service
+	// Admin administers the org tree, task forces, chains, users and audit log.
+	Admin    *portal.OrgAdmin
 	Location *time.Location
 	Version  string
 	// SecureCookies marks cookies Secure (when served over HTTPS).
 	SecureCookies bool
+	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies
+	// whose X-Forwarded-For is believed; empty trusts none, so a client
+	// cannot pick its own address for login throttling and the audit log.
+	TrustedProxies []string
+
+	// Enterprises (一企一档) and self-registration with its review.
+	Enterprises   *portal.EnterpriseService
+	Registrations *portal.RegistrationService
+
+	// Matchmaking (profiles, matches, 免申即享) and in-app notifications.
+	Matcher       *policies.Matcher
+	Notifications *portal.NotificationService
 }
 
 // Server is the HTTP face of the portal.
@@ -64,6 +81,9 @@ func NewServer(opt Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{opt: opt, log: opt.Log.With("component", "http"), engine: gin.New(), pages: p}
+	if err := s.engine.SetTrustedProxies(opt.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
 	s.routes()
 	return s, nil
 }
@@ -86,11 +106,17 @@ func (s *Server) routes() {
 	e.GET("/api/openapi.json", s.openAPI)
 
 	api := e.Group("/api/v1")
-	api.GET("/org-units", s.listOrgUnits)
 	api.POST("/auth/login", s.apiLogin)
 	api.POST("/auth/refresh", s.apiRefresh)
 	api.POST("/auth/logout", s.apiLogout)
 	api.GET("/me", s.apiMe)
+	s.policyRoutes(api)
+	s.adminRoutes(api)
+	s.enterpriseRoutes(api)
+	s.registrationRoutes(api)
+	s.matchRoutes(api)
+	s.notificationRoutes(api)
+	s.enterprisePageRoutes()
 
 	s.pageRoutes()
 	e.NoRoute(func(c *gin.Context) {
@@ -124,37 +150,4 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}
 	s.renderError(c, StatusOf(err), portal.ErrorMessage(err))
 	c.Abort()
-}
-
-func (s *Server) listOrgUnits(c *gin.Context) {
-	f := portal.OrgUnitFilter{}
-	if t := c.Query("tier"); t != "" {
-		tier := portal.Tier(t)
-		if !tier.Valid() {
-			s.fail(c, portal.Invalid("参数 tier 必须是 A、B 或 C", map[string]string{"tier": "无效的层级"}))
-			return
-		}
-		f.Tier = &tier
-	}
-	if q := strings.TrimSpace(c.Query("q")); q != "" {
-		if len([]rune(q)) > 50 {
-			s.fail(c, portal.Invalid("查询词不能超过 50 个字", map[string]string{"q": "过长"}))
-			return
-		}
-		res, err := s.opt.OrgIndex.Search(c, search.Query{Text: q, PerPage: 100})
-		if err != nil {
-			s.fail(c, portal.Internal(err))
-			return
-		}
-		f.IDs = make([]string, 0, len(res.Hits))
-		for _, h := range res.Hits {
-			f.IDs = append(f.IDs, h.ID)
-		}
-	}
-	units, err := s.opt.Org.FindOrgUnits(c, f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"items": units, "total": len(units)})
 }

@@ -55,7 +55,13 @@ func newTestServer(t *testing.T) *testServer {
 		},
 		Org:      org,
 		OrgIndex: idx,
-		Version:  "test",
+		Admin: portal.NewOrgAdmin(org, mongostore.NewTaskForceStore(db), mongostore.NewChainStore(db), mongostore.NewEnterpriseStore(db),
+			mongostore.NewUserStore(db), mongostore.NewSessionStore(db), mongostore.NewAuditStore(db), nil),
+		Version: "test",
+
+		Enterprises:   testEnterpriseService(db),
+		Registrations: testRegistrationService(t, db),
+		Policies:      testPolicyService(t, db),
 	})
 	if err != nil {
 		t.Fatalf("new server: %v", err)
