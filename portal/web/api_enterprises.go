@@ -4,7 +4,6 @@ import (
 	"errors"
 	"mime/multipart"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -33,26 +32,9 @@ func (s *Server) apiIndustries(c *gin.Context) {
 // parameter that is not a number.
 func enterpriseListQuery(c *gin.Context) (portal.EnterpriseQuery, error) {
 	q := portal.EnterpriseQuery{Q: c.Query("q"), ChainID: strings.TrimSpace(c.Query("chain"))}
-	f := map[string]string{}
-	for _, p := range []struct {
-		name string
-		to   *int
-	}{{"page", &q.Page}, {"per_page", &q.PerPage}} {
-		v := strings.TrimSpace(c.Query(p.name))
-		if v == "" {
-			continue
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			f[p.name] = "必须是正整数"
-			continue
-		}
-		*p.to = n
-	}
-	if len(f) > 0 {
-		return q, portal.Invalid("分页参数必须是正整数", f)
-	}
-	return q, nil
+	var err error
+	q.Page, q.PerPage, err = pageParams(c)
+	return q, err
 }
 
 // apiListEnterprises answers GET /api/v1/enterprises.

@@ -50,24 +50,8 @@ func (s *Server) apiRegister(c *gin.Context) {
 
 // registrationListQuery reads q, page and per_page.
 func registrationListQuery(c *gin.Context) (q string, page, perPage int, err error) {
-	f := map[string]string{}
-	for _, p := range []struct {
-		name string
-		to   *int
-	}{{"page", &page}, {"per_page", &perPage}} {
-		if v := c.Query(p.name); v != "" {
-			n, aerr := strconv.Atoi(v)
-			if aerr != nil || n < 1 {
-				f[p.name] = "必须是正整数"
-				continue
-			}
-			*p.to = n
-		}
-	}
-	if len(f) > 0 {
-		return "", 0, 0, portal.Invalid("分页参数必须是正整数", f)
-	}
-	return c.Query("q"), page, perPage, nil
+	page, perPage, err = pageParams(c)
+	return c.Query("q"), page, perPage, err
 }
 
 // apiListRegistrations answers GET /api/v1/registrations.
