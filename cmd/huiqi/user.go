@@ -157,13 +157,7 @@ func newUserPasswdCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if _, err := users.UpdateUser(ctx, u.ID, portal.UserUpdate{PasswordHash: &hash}); err != nil {
-					return cliError(err)
-				}
-				if err := mongostore.NewSessionStore(st.db).RevokeUserSessions(ctx, u.ID, "password set with huiqi user passwd", time.Now()); err != nil {
-					return err
-				}
-				if err := audit(ctx, st, "user.password_reset", u.ID, "set with huiqi user passwd"); err != nil {
+				if err := changeUser(ctx, st, u.ID, portal.UserUpdate{PasswordHash: &hash}, "user.password_reset", "password set with huiqi user passwd"); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "password of %s changed; their sessions have ended\n", u.Username)
@@ -194,13 +188,7 @@ func newUserDisableCmd() *cobra.Command {
 					return fmt.Errorf("user %s: %s", username, portal.ErrorMessage(err))
 				}
 				disabled := portal.UserDisabled
-				if _, err := users.UpdateUser(ctx, u.ID, portal.UserUpdate{Status: &disabled}); err != nil {
-					return cliError(err)
-				}
-				if err := mongostore.NewSessionStore(st.db).RevokeUserSessions(ctx, u.ID, "disabled with huiqi user disable", time.Now()); err != nil {
-					return err
-				}
-				if err := audit(ctx, st, "user.disable", u.ID, "disabled with huiqi user disable"); err != nil {
+				if err := changeUser(ctx, st, u.ID, portal.UserUpdate{Status: &disabled}, "user.disable", "disabled with huiqi user disable"); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "user %s disabled\n", u.Username)
@@ -212,6 +200,17 @@ func newUserDisableCmd() *cobra.Command {
 	cmd.Flags().StringVar(&username, "username", "", "the user to disable")
 	_ = cmd.MarkFlagRequired("username")
 	return cmd
+}
+
+// changeUser applies upd, ends the user's sessions and audits the change.
+func changeUser(ctx context.Context, st *stack, id string, upd portal.UserUpdate, action, reason string) error {
+	if _, err := mongostore.NewUserStore(st.db).UpdateUser(ctx, id, upd); err != nil {
+		return cliError(err)
+	}
+	if err := mongostore.NewSessionStore(st.db).RevokeUserSessions(ctx, id, reason, time.Now()); err != nil {
+		return err
+	}
+	return audit(ctx, st, action, id, reason)
 }
 
 // findUnit resolves an org unit by id or exact name.
