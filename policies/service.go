@@ -13,7 +13,9 @@ import (
 // written to the store: in production an idempotent asynq task, in tests
 // possibly a direct call.
 type Indexer interface {
-	IndexPolicy(ctx context.Context, id string) error
+	// The version is the one just written, so a repeated request for it is
+	// recognised without reading the policy again.
+	IndexPolicy(ctx context.Context, id string, version int) error
 }
 
 // Service runs the catalogue: who may write, the life cycle, the history.
@@ -175,7 +177,7 @@ func (s *Service) after(ctx context.Context, p *Policy, action string) error {
 	}
 	// MongoDB holds the change: if asking for the index update fails (Redis
 	// down), the periodic drift repair indexes it later.
-	_ = s.Indexer.IndexPolicy(ctx, p.ID)
+	_ = s.Indexer.IndexPolicy(ctx, p.ID, p.Version)
 	return nil
 }
 

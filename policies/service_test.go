@@ -18,7 +18,9 @@ func TestMain(m *testing.M) { portaltest.Main(m) }
 // direct indexes at once, standing in for the asynq task in tests.
 type direct struct{ svc *policies.Service }
 
-func (d direct) IndexPolicy(ctx context.Context, id string) error { return d.svc.IndexNow(ctx, id) }
+func (d direct) IndexPolicy(ctx context.Context, id string, _ int) error {
+	return d.svc.IndexNow(ctx, id)
+}
 
 type clock struct{ t time.Time }
 
@@ -200,7 +202,7 @@ func TestRepairIndexesWhatWasMissed(t *testing.T) {
 
 type indexerFunc func(context.Context, string) error
 
-func (f indexerFunc) IndexPolicy(ctx context.Context, id string) error { return f(ctx, id) }
+func (f indexerFunc) IndexPolicy(ctx context.Context, id string, _ int) error { return f(ctx, id) }
 
 func TestSearch(t *testing.T) {
 	svc, clk, _ := newService(t)

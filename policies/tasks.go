@@ -28,19 +28,13 @@ type indexPayload struct {
 // enqueue an idempotent task.
 type Queue struct {
 	Client *asynq.Client
-	Store  Store
 }
 
-// IndexPolicy enqueues the index task of the policy's current version; the
+// IndexPolicy enqueues the index task of a policy version just written; the
 // task id makes a repeated request for the same version a no-op.
-func (q *Queue) IndexPolicy(ctx context.Context, id string) error {
-	p, err := q.Store.FindPolicyByID(ctx, id)
-	version := 0
-	if err == nil {
-		version = p.Version
-	}
+func (q *Queue) IndexPolicy(ctx context.Context, id string, version int) error {
 	payload, _ := json.Marshal(indexPayload{ID: id, Version: version})
-	_, err = q.Client.EnqueueContext(ctx, asynq.NewTask(TypeIndex, payload),
+	_, err := q.Client.EnqueueContext(ctx, asynq.NewTask(TypeIndex, payload),
 		asynq.TaskID(fmt.Sprintf("%s:%s:%d", TypeIndex, id, version)), asynq.MaxRetry(10), asynq.Retention(time.Hour))
 	if errors.Is(err, asynq.ErrTaskIDConflict) {
 		return nil // this version is already queued

@@ -107,7 +107,7 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 	queue := asynq.NewClientFromRedisClient(st.redis)
 	policyStore := policystore.New(st.db.Database())
 	auditor := &portal.Auditor{Store: mongostore.NewAuditStore(st.db), Now: time.Now}
-	policySvc := &policies.Service{Store: policyStore, Index: st.policyIndex, Indexer: &policies.Queue{Client: queue, Store: policyStore},
+	policySvc := &policies.Service{Store: policyStore, Index: st.policyIndex, Indexer: &policies.Queue{Client: queue},
 		Audit: auditor, Now: time.Now}
 	notifications := mongostore.NewNotificationStore(st.db)
 	matcher := &policies.Matcher{Policies: policyStore, Enterprises: mongostore.NewEnterpriseStore(st.db), Users: users,

@@ -60,7 +60,7 @@ func (q *matchTestQueue) EnqueueEnterpriseMatch(_ context.Context, id string, _ 
 // matchNoIndex stands in for the search index, which these tests do not read.
 type matchNoIndex struct{}
 
-func (matchNoIndex) IndexPolicy(context.Context, string) error { return nil }
+func (matchNoIndex) IndexPolicy(context.Context, string, int) error { return nil }
 
 func matchNum[T any](v T) *T { return &v }
 

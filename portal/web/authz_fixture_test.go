@@ -163,7 +163,7 @@ func newAuthzFixture(t *testing.T, redis *portaltest.Redis) *authzFixture {
 // authzIndexer indexes a policy at once, so that search rows see it.
 type authzIndexer struct{ svc *policies.Service }
 
-func (x authzIndexer) IndexPolicy(ctx context.Context, id string) error {
+func (x authzIndexer) IndexPolicy(ctx context.Context, id string, _ int) error {
 	return x.svc.IndexNow(ctx, id)
 }
 

@@ -23,7 +23,7 @@ import (
 // policyIndexNow indexes a policy at once, standing in for the asynq task.
 type policyIndexNow struct{ svc *policies.Service }
 
-func (d policyIndexNow) IndexPolicy(ctx context.Context, id string) error {
+func (d policyIndexNow) IndexPolicy(ctx context.Context, id string, _ int) error {
 	return d.svc.IndexNow(ctx, id)
 }
 
