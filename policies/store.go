@@ -32,8 +32,6 @@ type Store interface {
 	CreatePolicy(ctx context.Context, p *Policy) error
 	FindPolicyByID(ctx context.Context, id string) (*Policy, error)
 	FindPolicies(ctx context.Context, f Filter) ([]*Policy, int, error)
-	// FindPoliciesByIDs returns the policies with these ids, in no order.
-	FindPoliciesByIDs(ctx context.Context, ids []string) ([]*Policy, error)
 	// ReplacePolicy stores p if the stored version is still p.Version-1;
 	// otherwise it answers ECONFLICT (someone else changed it first).
 	ReplacePolicy(ctx context.Context, p *Policy) error

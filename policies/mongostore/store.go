@@ -89,23 +89,6 @@ func (s *Store) FindPolicies(ctx context.Context, f policies.Filter) ([]*policie
 	return out, int(total), nil
 }
 
-// FindPoliciesByIDs returns the policies with these ids without counting,
-// for reading back a page of search hits.
-func (s *Store) FindPoliciesByIDs(ctx context.Context, ids []string) ([]*policies.Policy, error) {
-	out := []*policies.Policy{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	cur, err := s.coll().Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
-	if err != nil {
-		return nil, translate(err)
-	}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, translate(err)
-	}
-	return out, nil
-}
-
 // ReplacePolicy writes p only over the version before it: each version can
 // be claimed once, so of two editors saving at once exactly one wins.
 func (s *Store) ReplacePolicy(ctx context.Context, p *policies.Policy) error {
