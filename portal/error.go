@@ -104,3 +104,6 @@ func ErrorRetryAfter(err error) time.Duration {
 	}
 	return 0
 }
+
+// IsCode reports whether err is a domain error with code.
+func IsCode(err error, code string) bool { return err != nil && ErrorCode(err) == code }

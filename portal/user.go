@@ -107,6 +107,7 @@ type UserFilter struct {
 	Status       *UserStatus
 	EnterpriseID *string
 	EnterpriseIn []string // any of these enterprises
+	UnitID       *string
 	Offset       int
 	Limit        int
 }

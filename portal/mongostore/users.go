@@ -87,6 +87,9 @@ func (s *UserStore) FindUsers(ctx context.Context, f portal.UserFilter) ([]*port
 	if f.EnterpriseIn != nil {
 		q = append(q, bson.E{Key: "enterprise_id", Value: bson.D{{Key: "$in", Value: f.EnterpriseIn}}})
 	}
+	if f.UnitID != nil {
+		q = append(q, bson.E{Key: "unit_id", Value: *f.UnitID})
+	}
 	return findPage[portal.User](ctx, s.coll(), q, bson.D{{Key: "username", Value: 1}}, f.Offset, f.Limit, "用户")
 }
 
