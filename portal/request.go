@@ -193,6 +193,12 @@ type Request struct {
 	// DueAt is the deadline of the earliest leg not yet done, for inbox order
 	// and the overdue filter; nil when nothing is running.
 	DueAt *time.Time `json:"due_at,omitempty" bson:"due_at,omitempty"`
+	// NextRungAt is when the earliest chasing rung not yet acted on fires,
+	// so that the sweeper reads only requests with rungs due, not every
+	// open request; nil when no rung is pending.
+	NextRungAt *time.Time `json:"-" bson:"next_rung_at,omitempty"`
+	// Extension is the pending request to extend a leg (延期申请), nil when none waits.
+	Extension *ExtensionRequest `json:"extension,omitempty" bson:"extension,omitempty"`
 
 	Reopened   int        `json:"reopened,omitempty" bson:"reopened,omitempty"`
 	Version    int        `json:"version" bson:"version"`

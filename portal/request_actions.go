@@ -34,6 +34,8 @@ var ActionNames = map[Action]string{
 	ActResolve: "办结", ActReturn: "退回", ActSuspend: "挂起", ActResume: "恢复办理", ActWithdraw: "撤回",
 	ActMerge: "合并", ActEscalate: "申请升级", ActReopen: "重办", ActClose: "关闭",
 	"merge_child": "并入子诉求", "close_child": "随主诉求办结",
+	"extension_request": "申请延期", "extension_approve": "同意延期", "extension_refuse": "不同意延期",
+	"warn": "预警", "chase": "催办", "supervise": "督办", "censure": "通报",
 }
 
 // PublicActions are the actions users take through the API and pages.
@@ -177,6 +179,9 @@ func (s *RequestService) act(ctx context.Context, id string, action Action, in A
 		next.DueAt = next.SLA.NextDue()
 	}
 	next.UpdatedAt = now
+	if err := s.planRungs(ctx, next); err != nil {
+		return nil, err
+	}
 	if err := s.Store.UpdateRequest(ctx, next, r.Version); err != nil {
 		return nil, s.conflictNow(ctx, r.ID, err)
 	}
@@ -280,6 +285,20 @@ func (s *RequestService) dispatch(ctx context.Context, next *Request, action Act
 	next.HandlerID, next.HandlerName, next.EscalateTo, next.ReturnReason = "", "", "", ""
 	next.SignedAt = nil
 	return s.plan(ctx, next, now)
+}
+
+// planRungs stores when next's first pending chasing rung fires.
+func (s *RequestService) planRungs(ctx context.Context, next *Request) error {
+	next.NextRungAt = nil
+	if s.Rungs == nil || next.DueAt == nil {
+		return nil
+	}
+	at, err := s.Rungs.NextRung(ctx, next)
+	if err != nil {
+		return err
+	}
+	next.NextRungAt = at
+	return nil
 }
 
 // leaveDepartment records that the current department no longer has next.

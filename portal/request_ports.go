@@ -68,6 +68,12 @@ type Deadliner interface {
 	Resume(ctx context.Context, r *Request, pausedAt, now time.Time) (*SLA, error)
 }
 
+// RungPlanner decides when a request's next chasing rung fires; the
+// service stores its answer with every change, in the same update.
+type RungPlanner interface {
+	NextRung(ctx context.Context, r *Request) (*time.Time, error)
+}
+
 // RequestIndexer keeps the search index of requests used to find similar ones.
 type RequestIndexer interface {
 	// IndexRequest writes (or removes, for a final request) r's entry.

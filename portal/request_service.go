@@ -26,6 +26,7 @@ type RequestService struct {
 	Notify      NotificationStore
 	Audit       *Auditor
 	Deadlines   Deadliner      // may be nil: no deadlines
+	Rungs       RungPlanner    // may be nil: no chasing
 	Index       RequestIndexer // may be nil: no similar-request search
 	Events      []RequestEvents
 	Log         *slog.Logger

@@ -499,8 +499,8 @@ func TestRequestReturnRedispatchEscalate(t *testing.T) {
 	if _, err := f.Requests.Get(f.As(t, "handler"), r.ID); err != nil {
 		t.Errorf("the department no longer reads what it returned: %v", err)
 	}
-	if _, err := f.Requests.Act(f.As(t, "handler"), r.ID, portal.ActSign, portal.ActionInput{}); portal.ErrorCode(err) != portal.EFORBIDDEN {
-		t.Errorf("the department signs what it returned: %v, want forbidden", err)
+	if _, err := f.Requests.Act(f.As(t, "handler"), r.ID, portal.ActSign, portal.ActionInput{}); portal.ErrorCode(err) != portal.ECONFLICT {
+		t.Errorf("the department signs what it returned: %v, want a conflict naming the state", err)
 	}
 	if p, _ := f.Requests.List(f.As(t, "handler"), portal.RequestQuery{Mine: true}); p == nil || p.Total != 0 {
 		t.Errorf("the returned request stays in the department's inbox")

@@ -67,6 +67,9 @@ func (s *RequestStore) CreateRequest(ctx context.Context, r *portal.Request) err
 		err := s.db.db.Collection("counters").FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: key}},
 			bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(1)}}}},
 			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&c)
+		if mongo.IsDuplicateKeyError(err) {
+			continue // two first numbers of a year raced to create the counter
+		}
 		if err != nil {
 			return translate(err, "诉求编号")
 		}
@@ -229,6 +232,33 @@ func (s *RequestStore) UpdateRequest(ctx context.Context, r *portal.Request, ver
 	return nil
 }
 
+var _ portal.RequestIndexSource = (*RequestStore)(nil)
+
+// FindRequestsChangedSince returns up to limit requests, without their
+// timelines, ordered by (updated_at, id) after the cursor (since,
+// afterID), or from since itself when afterID is empty: the search index
+// repair and rebuild page through it.
+func (s *RequestStore) FindRequestsChangedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]*portal.Request, error) {
+	q := bson.D{{Key: "updated_at", Value: bson.D{{Key: "$gte", Value: since}}}}
+	if afterID != "" {
+		q = bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "updated_at", Value: bson.D{{Key: "$gt", Value: since}}}},
+			bson.D{{Key: "updated_at", Value: since}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: afterID}}}},
+		}}}
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "updated_at", Value: 1}, {Key: "_id", Value: 1}}).
+		SetProjection(bson.D{{Key: "timeline", Value: 0}}).SetLimit(int64(limit))
+	cur, err := s.coll().Find(ctx, q, opts)
+	if err != nil {
+		return nil, translate(err, "诉求")
+	}
+	out := []*portal.Request{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, translate(err, "诉求")
+	}
+	return out, nil
+}
+
 // requestIndexes serve the lists: the unique number; each role's scope
 // clause with the newest first; the inbox by deadline per department; the
 // overdue and chasing scans by deadline; merged children by master.
@@ -245,6 +275,8 @@ func requestIndexes(ctx context.Context, db *mongo.Database) error {
 		mongo.IndexModel{Keys: bson.D{{Key: "chain_ids", Value: 1}, {Key: "created_at", Value: -1}}},
 		mongo.IndexModel{Keys: bson.D{{Key: "due_at", Value: 1}, {Key: "status", Value: 1}}},
 		mongo.IndexModel{Keys: bson.D{{Key: "parent_id", Value: 1}}},
+		mongo.IndexModel{Keys: bson.D{{Key: "updated_at", Value: 1}, {Key: "_id", Value: 1}}}, // search index repair
 		mongo.IndexModel{Keys: bson.D{{Key: "past_department_ids", Value: 1}}},
+		mongo.IndexModel{Keys: bson.D{{Key: "next_rung_at", Value: 1}}},
 	)
 }
