@@ -216,11 +216,30 @@ func scopeClause(c portal.RequestScope) bson.D {
 // version, and bumps r.Version. The claim on "requests:<id>:<version>"
 // makes exactly one of several racing writers win, also on FerretDB.
 func (s *RequestStore) UpdateRequest(ctx context.Context, r *portal.Request, version int) error {
-	if err := Claim(ctx, s.db.db, fmt.Sprintf("requests:%s:%d", r.ID, version)); err != nil {
+	if err := ClaimVersion(ctx, s.db.db, "requests", r.ID, version); err != nil {
+		if portal.IsCode(err, portal.ECONFLICT) {
+			return portal.Errorf(portal.ECONFLICT, "诉求刚被他人处理，请刷新后重试")
+		}
+		return err
+	}
+	// Embedded FerretDB pushes a filter down to SQLite only when it is
+	// {_id} alone; {_id, version} decodes every request in Go, which made
+	// each action cost the size of the collection. The claim already makes
+	// this the only writer from version, so checking the stored version
+	// and then replacing by _id is as safe.
+	var stored struct {
+		Version int `bson:"version"`
+	}
+	err := s.coll().FindOne(ctx, bson.D{{Key: "_id", Value: r.ID}},
+		options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&stored)
+	if err != nil {
+		return translate(err, "诉求")
+	}
+	if stored.Version != version {
 		return portal.Errorf(portal.ECONFLICT, "诉求刚被他人处理，请刷新后重试")
 	}
 	r.Version = version + 1
-	res, err := s.coll().ReplaceOne(ctx, bson.D{{Key: "_id", Value: r.ID}, {Key: "version", Value: version}}, docOf(r))
+	res, err := s.coll().ReplaceOne(ctx, bson.D{{Key: "_id", Value: r.ID}}, docOf(r))
 	if err != nil {
 		r.Version = version
 		return translate(err, "诉求")
@@ -279,4 +298,21 @@ func requestIndexes(ctx context.Context, db *mongo.Database) error {
 		mongo.IndexModel{Keys: bson.D{{Key: "past_department_ids", Value: 1}}},
 		mongo.IndexModel{Keys: bson.D{{Key: "next_rung_at", Value: 1}}},
 	)
+}
+
+// InsertRequests stores requests that already carry their numbers, in
+// unordered batches: for bulk loads (benchmarks, migrations from another
+// system), never for filing, which numbers each request.
+func (s *RequestStore) InsertRequests(ctx context.Context, rs []*portal.Request) error {
+	for start := 0; start < len(rs); start += enterpriseBatch {
+		batch := rs[start:min(start+enterpriseBatch, len(rs))]
+		docs := make([]any, len(batch))
+		for i, r := range batch {
+			docs[i] = docOf(r)
+		}
+		if _, err := s.coll().InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
+			return translate(err, "诉求")
+		}
+	}
+	return nil
 }

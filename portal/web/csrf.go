@@ -20,8 +20,10 @@ const (
 	flashName  = "huiqi_flash"
 )
 
-// MaxFormBody is the largest page form (with uploads) accepted.
-const MaxFormBody = 8 << 20
+// MaxFormBody is the largest page form (with uploads) accepted: three
+// attachments of the default 20 MB limit fit in one filing; more are added
+// one by one on the request's page.
+const MaxFormBody = 64 << 20
 
 // csrfToken returns the visitor's CSRF token, setting the cookie that
 // carries it on first use (double-submit: a form must echo the cookie).
@@ -58,7 +60,13 @@ func (s *Server) checkCSRF() gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		// Reading the form for the token must not read an unbounded upload.
+		// Reading the form for the token must not read an unbounded upload;
+		// one announced as too large is refused before a byte is read, with
+		// the reason rather than as a missing token.
+		if c.Request.ContentLength > MaxFormBody {
+			s.fail(c, portal.Errorf(portal.ETOOLARGE, "提交的内容超过 %d MB，请压缩附件或分次上传", MaxFormBody>>20))
+			return
+		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxFormBody)
 		cookie, err := c.Cookie(csrfCookie)
 		sent := c.GetHeader(csrfHeader)
