@@ -66,7 +66,8 @@ func (s *stack) rebuildIndex(ctx context.Context, src indexSource, docs []search
 			}
 			_ = bar.Add(end - i)
 		}
-		return bar.Finish()
+		_ = bar.Finish() // the bar is only for show, and refuses to finish an empty index
+		return nil
 	}
 	if !s.cfg.embeddedSearch() {
 		// Meilisearch builds a new index beside the live one and swaps them.
@@ -76,7 +77,8 @@ func (s *stack) rebuildIndex(ctx context.Context, src indexSource, docs []search
 			return fmt.Errorf("rebuild %s: %w", name, err)
 		}
 		_ = bar.Add(len(docs))
-		return bar.Finish()
+		_ = bar.Finish()
+		return nil
 	}
 	path := s.indexPath(name)
 	tmp := path + ".new"

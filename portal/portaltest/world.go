@@ -21,6 +21,12 @@ type World struct {
 	Store    *mongostore.RequestStore
 	Notes    *mongostore.NotificationStore
 	Audit    *mongostore.AuditStore
+	// Search is the request index (Bleve) that Requests keeps up to date.
+	Search *portal.RequestSearch
+	// Routing is Requests' Router; Rules starts empty: a test that wants
+	// suggestions stores rules (demo.RoutingRules(), say) there.
+	Routing *portal.RoutingService
+	Rules   *mongostore.RoutingRuleStore
 }
 
 // NewWorld seeds the demo district on db; now is the services' clock.
@@ -49,7 +55,25 @@ func NewWorld(tb testing.TB, db *mongostore.DB, now func() time.Time) *World {
 	w.Requests = &portal.RequestService{Store: w.Store, Enterprises: ents, Org: org, Users: w.Users,
 		Categories: mongostore.NewCategoryStore(db), Attachments: mongostore.NewAttachmentStore(db), Notify: w.Notes,
 		Audit: &portal.Auditor{Store: w.Audit, Now: now}, Log: slog.New(slog.DiscardHandler), Now: now}
+	w.Search = &portal.RequestSearch{Index: Bleve(tb, portal.RequestSchema), Store: w.Store, Log: w.Requests.Log, Now: now}
+	w.Requests.Index = w.Search
+	w.Rules = mongostore.NewRoutingRuleStore(db)
+	w.Routing = &portal.RoutingService{Store: w.Rules, Org: org, Categories: mongostore.NewCategoryStore(db),
+		Enterprises: portal.NewEnterpriseService(ents, org, w.Users, chains, w.Audit, now), Audit: w.Requests.Audit, Now: now}
+	w.Requests.Router = w.Routing
 	return w
+}
+
+// WithSLA makes the SLA plans on the working calendar the request
+// service's Deadliner (NewWorld sets none) and returns the SLA service.
+func (w *World) WithSLA(tb testing.TB) *portal.SLAService {
+	tb.Helper()
+	audit := &portal.Auditor{Store: w.Audit, Now: w.Requests.Now}
+	cal := &portal.CalendarService{Store: mongostore.NewCalendarStore(w.DB), Audit: audit, Now: w.Requests.Now, CacheFor: -1}
+	sla := &portal.SLAService{Store: mongostore.NewSLAPlanStore(w.DB), Calendar: cal, Audit: audit,
+		Log: slog.New(slog.DiscardHandler), Now: w.Requests.Now}
+	w.Requests.Deadlines = sla
+	return sla
 }
 
 // As returns a context acting as the demo user with username.
