@@ -51,6 +51,12 @@ func (s *CategoryStore) CategoryByCode(ctx context.Context, code string) (*porta
 	return &c, nil
 }
 
+// CreateCategory stores a new category; ECONFLICT when its code is taken.
+func (s *CategoryStore) CreateCategory(ctx context.Context, c *portal.Category) error {
+	_, err := s.coll().InsertOne(ctx, c)
+	return translate(err, "诉求分类")
+}
+
 // SaveCategory creates the category or replaces the one with its code.
 func (s *CategoryStore) SaveCategory(ctx context.Context, c *portal.Category) error {
 	_, err := s.coll().ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.Code}}, c, options.Replace().SetUpsert(true))
