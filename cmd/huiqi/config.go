@@ -13,6 +13,9 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/spf13/pflag"
+
+	"github.com/huiqi/huiqi/portal"
+	"github.com/huiqi/huiqi/portal/workcal"
 )
 
 // Config is everything huiqi reads from flags and HUIQI_* variables.
@@ -31,10 +34,19 @@ type Config struct {
 	BaseURL   string
 	LogLevel  string
 	Proxies   string
+	Hours     string
+	LadderRaw string
+	SweepRaw  string
 
 	// Filled by Validate.
 	Location *time.Location
 	Level    slog.Level
+	// BusinessHours are the windows of a working day for working-hour limits.
+	BusinessHours workcal.BusinessHours
+	// Ladder is when chasing rungs fire; SweepEvery how often the sweeper
+	// re-derives the rung tasks from MongoDB.
+	Ladder     portal.Ladder
+	SweepEvery time.Duration
 }
 
 // setting describes one configuration value.
@@ -60,6 +72,9 @@ func (c *Config) settings() []setting {
 		{"base-url", "HUIQI_BASE_URL", "", "public URL of the portal, used in links sent to people; empty derives it from the address", false, &c.BaseURL},
 		{"log-level", "HUIQI_LOG_LEVEL", "info", "log level: debug, info, warn or error", false, &c.LogLevel},
 		{"trusted-proxies", "HUIQI_TRUSTED_PROXIES", "", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is trusted; empty trusts none", false, &c.Proxies},
+		{"business-hours", "HUIQI_BUSINESS_HOURS", workcal.DefaultBusinessHoursSpec, "business hours of a working day that count towards working-hour time limits, HH:MM-HH:MM windows separated by commas", false, &c.Hours},
+		{"sla-ladder", "HUIQI_SLA_LADDER", portal.DefaultLadderSpec, "chasing ladder: warn=percent of the allowed time, supervise= and censure= working days after the deadline (0 is off), escalate=on|off proposes censured requests for the next tier", false, &c.LadderRaw},
+		{"sla-sweep", "HUIQI_SLA_SWEEP", "5m", "how often the SLA sweeper re-derives scheduled chasing rungs from MongoDB (10s to 1h)", false, &c.SweepRaw},
 	}
 }
 
@@ -139,6 +154,21 @@ func (c *Config) Validate() error {
 		bad("HUIQI_TZ", "%q is not a known time zone (for example Asia/Shanghai)", c.TZ)
 	} else {
 		c.Location = loc
+	}
+	if h, err := workcal.ParseBusinessHours(c.Hours); err != nil {
+		bad("HUIQI_BUSINESS_HOURS", "%v", err)
+	} else {
+		c.BusinessHours = h
+	}
+	if l, err := portal.ParseLadder(c.LadderRaw); err != nil {
+		bad("HUIQI_SLA_LADDER", "%v", err)
+	} else {
+		c.Ladder = l
+	}
+	if d, err := time.ParseDuration(c.SweepRaw); err != nil || d < 10*time.Second || d > time.Hour {
+		bad("HUIQI_SLA_SWEEP", "%q must be a duration from 10s to 1h, such as 5m", c.SweepRaw)
+	} else {
+		c.SweepEvery = d
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)

@@ -37,6 +37,9 @@ func TestConfigDefaults(t *testing.T) {
 	if c.Location.String() != "Asia/Shanghai" {
 		t.Errorf("location %v", c.Location)
 	}
+	if c.BusinessHours.String() != "09:00-12:00,13:30-18:00" {
+		t.Errorf("business hours %v", c.BusinessHours)
+	}
 	if got := c.PublicURL(); got != "http://127.0.0.1:8080" {
 		t.Errorf("PublicURL = %q", got)
 	}
@@ -78,6 +81,8 @@ func TestConfigValidationNamesTheSetting(t *testing.T) {
 		{map[string]string{"HUIQI_TZ": "Mars/Olympus"}, "HUIQI_TZ"},
 		{map[string]string{"HUIQI_BASE_URL": "/relative"}, "HUIQI_BASE_URL"},
 		{map[string]string{"HUIQI_LOG_LEVEL": "loud"}, "HUIQI_LOG_LEVEL"},
+		{map[string]string{"HUIQI_BUSINESS_HOURS": "09:00-12:00,11:00-18:00"}, "HUIQI_BUSINESS_HOURS: window \"11:00-18:00\" starts before"},
+		{map[string]string{"HUIQI_BUSINESS_HOURS": "9-18"}, "HUIQI_BUSINESS_HOURS"},
 		{map[string]string{"HUIQI_TRUSTED_PROXIES": "10.0.0.1, not-an-ip"}, `HUIQI_TRUSTED_PROXIES: "not-an-ip"`},
 	} {
 		_, err := load(t, tc.env)
