@@ -139,6 +139,41 @@ type legView struct {
 	OnTime  bool
 	Late    bool // done late, or still running past the deadline
 	Running bool
+	// Left is the time remaining (or, when late, past the deadline) of a
+	// running leg, in words.
+	Left string
+}
+
+// extensionView is the extension part of the detail page: the form to ask
+// for one, or the pending one with its decision form.
+type extensionView struct {
+	Legs    []legChoice // legs the actor may ask to extend
+	Pending *portal.ExtensionRequest
+	Decide  bool // the actor may decide the pending one
+	LegName string
+	NewDue  string
+}
+
+// legChoice is one option of the extension form's leg select.
+type legChoice struct{ Value, Label string }
+
+// durationWords says a duration the way a deadline is spoken of:
+// "2 天 3 小时", "45 分钟".
+func durationWords(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days > 0 && hours > 0:
+		return fmt.Sprintf("%d 天 %d 小时", days, hours)
+	case days > 0:
+		return fmt.Sprintf("%d 天", days)
+	case hours > 0:
+		return fmt.Sprintf("%d 小时 %d 分钟", hours, mins)
+	default:
+		return fmt.Sprintf("%d 分钟", max(mins, 1))
+	}
 }
 
 // attachmentView is one file with its download link.
@@ -179,12 +214,29 @@ type requestDetailData struct {
 	Children     []linkView
 	Policies     []linkView
 	Forms        []actionForm
+	Extension    extensionView
 	MayAttach    bool
 	AttachError  string
 	UploadMaxMiB int64
 	CSRF         string
 	BackURL      string
 	BackLabel    string
+}
+
+// extensionOf is what the actor may do about extensions of r.
+func (s *Server) extensionOf(ctx context.Context, r *portal.Request, now time.Time) extensionView {
+	var v extensionView
+	if r.Extension != nil {
+		v.Pending = r.Extension
+		v.LegName = portal.LegNames[r.Extension.Leg]
+		v.NewDue = s.shortTime(r.Extension.NewDue, now)
+		v.Decide = s.opt.Requests.MayDecideExtension(ctx, r)
+		return v
+	}
+	for _, l := range s.opt.Requests.ExtendableLegs(ctx, r) {
+		v.Legs = append(v.Legs, legChoice{Value: string(l), Label: portal.LegNames[l]})
+	}
+	return v
 }
 
 func (s *Server) requestPage(c *gin.Context) {
@@ -238,8 +290,14 @@ func (s *Server) renderRequest(c *gin.Context, status int, r *portal.Request, fa
 				lv.OnTime = l.OnTime != nil && *l.OnTime
 				lv.Late = !lv.OnTime
 			} else {
-				lv.Running = r.Status.Open()
+				lv.Running = r.Status.Open() && r.Status != portal.StatusSuspended
 				lv.Late = lv.Running && !now.Before(l.Due)
+				switch {
+				case lv.Late:
+					lv.Left = "已超期 " + durationWords(now.Sub(l.Due))
+				case lv.Running:
+					lv.Left = "剩余 " + durationWords(l.Due.Sub(now))
+				}
 			}
 			d.Legs = append(d.Legs, lv)
 		}
@@ -249,6 +307,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, r *portal.Request, fa
 			URL:  "/api/v1/requests/" + url.PathEscape(r.ID) + "/attachments/" + url.PathEscape(att.ID),
 			Kind: attachmentKind(att.ContentType)})
 	}
+	d.Extension = s.extensionOf(ctx, r, now)
 	d.Parent, d.Children = s.relatedRequests(ctx, r)
 	d.Policies = s.relatedPolicies(ctx, r)
 	forms, err := s.actionForms(ctx, r, "/requests/"+r.ID, csrf, nil)
