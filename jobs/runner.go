@@ -1,6 +1,7 @@
 // Package jobs runs the portal's background work on asynq: task handlers,
-// the periodic scheduler and, in later work, the sweeper that re-derives
-// scheduled work from MongoDB. Redis only ever holds derived work.
+// the periodic scheduler, and the chasing ladder's rung tasks (sla.go) with
+// the sweeper that re-derives them from MongoDB (sla_sweeper.go). Redis
+// only ever holds derived work.
 //
 // Task types are named domain:verb (sla:check, feedback:ask); payloads carry
 // ids, never whole documents; every handler is idempotent because asynq
@@ -67,9 +68,11 @@ func NewRunner(opt Options) *Runner {
 		Logger:          logger,
 		LogLevel:        asynq.WarnLevel,
 		ShutdownTimeout: opt.ShutdownTimeout,
-		// Scheduled tasks are moved to pending every second so a task fires
-		// close to its time.
-		DelayedTaskCheckInterval: time.Second,
+		// A scheduled task is moved to pending within half a second of its
+		// (whole-second) time, and an idle worker looks for it within
+		// 0.75 s: a chasing rung fires within 2 s of its time.
+		DelayedTaskCheckInterval: 500 * time.Millisecond,
+		TaskCheckInterval:        500 * time.Millisecond,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			opt.Log.Warn("job failed", "type", t.Type(), "err", err)
 		}),

@@ -52,6 +52,9 @@ var indexSources = []indexSource{
 			}
 		}
 	}},
+	{name: portal.RequestIndexName, schema: portal.RequestSchema, docs: func(ctx context.Context, st *stack) ([]search.Document, error) {
+		return portal.RequestIndexDocuments(ctx, mongostore.NewRequestStore(st.db, st.cfg.Location))
+	}},
 }
 
 // openIndexes opens every index. An embedded index built with another
@@ -60,6 +63,10 @@ var indexSources = []indexSource{
 func (s *stack) openIndexes(ctx context.Context) error {
 	s.indexes = map[string]search.Index{}
 	for _, src := range indexSources {
+		// An embedded index that does not exist yet (a kind of index new in
+		// this version, or a removed directory) is filled from the database.
+		_, statErr := os.Stat(s.indexPath(src.name))
+		fresh := s.cfg.embeddedSearch() && errors.Is(statErr, os.ErrNotExist)
 		idx, err := s.openIndex(ctx, src)
 		if errors.Is(err, search.ErrSchemaChanged) && s.cfg.embeddedSearch() {
 			s.log.Warn("search index was built by another version; rebuilding it from the database", "index", src.name)
@@ -71,9 +78,13 @@ func (s *stack) openIndexes(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("open search index %s: %w", src.name, err)
 		}
+		if fresh {
+			s.stale = append(s.stale, src)
+		}
 		s.indexes[src.name] = idx
 	}
 	s.orgIndex, s.policyIndex = s.indexes[portal.OrgUnitIndex], s.indexes[policies.IndexName]
+	s.requestIndex = s.indexes[portal.RequestIndexName]
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynqmon"
 
 	"github.com/huiqi/huiqi/jobs"
 	"github.com/huiqi/huiqi/policies"
@@ -107,12 +108,15 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 	queue := asynq.NewClientFromRedisClient(st.redis)
 	policyStore := policystore.New(st.db.Database())
 	auditor := &portal.Auditor{Store: mongostore.NewAuditStore(st.db), Now: time.Now}
+	calendar := &portal.CalendarService{Store: mongostore.NewCalendarStore(st.db), Audit: auditor, Now: time.Now,
+		Zone: cfg.Location, BusinessHours: cfg.BusinessHours}
 	policySvc := &policies.Service{Store: policyStore, Index: st.policyIndex, Indexer: &policies.Queue{Client: queue},
 		Audit: auditor, Now: time.Now}
 	notifications := mongostore.NewNotificationStore(st.db)
 	matcher := &policies.Matcher{Policies: policyStore, Enterprises: mongostore.NewEnterpriseStore(st.db), Users: users,
 		Notifications: notifications, Queue: &policies.AsynqMatchQueue{Client: queue}, Audit: auditor, Now: time.Now, Location: cfg.Location}
 	policySvc.OnPublish = matcher.PolicyPublished
+	requestSearch := &portal.RequestSearch{Index: st.requestIndex, Store: mongostore.NewRequestStore(st.db, cfg.Location), Log: log, Now: time.Now}
 
 	var runner *jobs.Runner
 	if m.jobs() {
@@ -120,10 +124,11 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 		if err := registerJobs(runner, policySvc, matcher); err != nil {
 			return err
 		}
-		if err := runner.Start(); err != nil {
+		runner.Handle(portal.TypeRequestIndexRepair, requestSearch.HandleRepairTask)
+		if err := runner.Every("@every 5m", asynq.NewTask(portal.TypeRequestIndexRepair, nil), asynq.Unique(4*time.Minute)); err != nil {
 			return err
 		}
-		defer runner.Shutdown()
+		// Started below, once the request service the chasing jobs act through is built.
 	}
 
 	enterprises := portal.NewEnterpriseService(mongostore.NewEnterpriseStore(st.db), mongostore.NewOrgStore(st.db), users,
@@ -133,6 +138,33 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 		mongostore.NewAuditStore(st.db), time.Now)
 	admin := portal.NewOrgAdmin(mongostore.NewOrgStore(st.db), mongostore.NewTaskForceStore(st.db), mongostore.NewChainStore(st.db),
 		mongostore.NewEnterpriseStore(st.db), users, mongostore.NewSessionStore(st.db), mongostore.NewAuditStore(st.db), time.Now)
+	categories := mongostore.NewCategoryStore(st.db)
+	requests := &portal.RequestService{Store: mongostore.NewRequestStore(st.db, cfg.Location),
+		Enterprises: mongostore.NewEnterpriseStore(st.db), Org: mongostore.NewOrgStore(st.db), Users: users,
+		Categories: categories, Attachments: mongostore.NewAttachmentStore(st.db), Notify: notifications,
+		Audit: auditor, Log: log, Now: time.Now}
+	routing := &portal.RoutingService{Store: mongostore.NewRoutingRuleStore(st.db), Org: mongostore.NewOrgStore(st.db),
+		Categories: categories, Enterprises: enterprises, Audit: auditor, Now: time.Now}
+	requests.Router = routing
+	requests.Index = requestSearch
+	slaPlans := &portal.SLAService{Store: mongostore.NewSLAPlanStore(st.db), Calendar: calendar, Audit: auditor, Log: log, Now: time.Now}
+	requests.Deadlines = slaPlans
+	chaser := &portal.Chaser{Requests: requests, Store: mongostore.NewRequestStore(st.db, cfg.Location), Calendar: calendar,
+		Ladder: cfg.Ladder, Now: time.Now}
+	requests.Rungs = chaser
+	chasing := jobs.NewSLA(jobs.SLAOptions{Chaser: chaser, Redis: st.redis, Registerer: reg, Log: log, SweepEvery: cfg.SweepEvery})
+	requests.Events = append(requests.Events, chasing)
+	if runner != nil {
+		if err := chasing.Install(runner); err != nil {
+			return err
+		}
+		if err := runner.Start(); err != nil {
+			return err
+		}
+		defer runner.Shutdown()
+	}
+	jobsUI := asynqmon.New(asynqmon.Options{RootPath: "/admin/jobs", RedisConnOpt: st.redisOpt})
+	defer jobsUI.Close()
 	srv, err := web.NewServer(web.Options{
 		Log:            log,
 		Registry:       reg,
@@ -147,6 +179,14 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 		Registrations:  registrations,
 		Matcher:        matcher,
 		Notifications:  &portal.NotificationService{Store: notifications, Audit: auditor, Now: time.Now},
+		Calendar:       calendar,
+		Requests:       requests,
+		Categories:     categories,
+		Routing:        routing,
+		CategoryAdmin:  &portal.CategoryService{Store: categories, Audit: auditor},
+		Chasing:        chaser,
+		SLA:            slaPlans,
+		JobsUI:         jobsUI,
 		Location:       cfg.Location,
 		Version:        version,
 		SecureCookies:  strings.HasPrefix(cfg.PublicURL(), "https://"),

@@ -32,7 +32,9 @@ type stack struct {
 	indexes     map[string]search.Index
 	orgIndex    search.Index
 	policyIndex search.Index
-	stale       []indexSource // indexes started afresh, to fill from the database
+	// requestIndex holds open requests, to find similar ones.
+	requestIndex search.Index
+	stale        []indexSource // indexes started afresh, to fill from the database
 
 	lock   *os.File
 	ferret *embedded.FerretDB

@@ -69,6 +69,9 @@ var migrations = []Migration{
 			mongo.IndexModel{Keys: bson.D{{Key: "policy_id", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true)})
 	}},
 	{Version: 5, Name: "notifications", Up: notificationIndexes},
+	{Version: 6, Name: "requests", Up: requestIndexes},
+	{Version: 7, Name: "request_categories", Up: seedCategories},
+	{Version: 8, Name: "routing_rules", Up: routingRuleIndexes},
 }
 
 // migrationRecord is what the migrations collection keeps per applied step.

@@ -76,6 +76,8 @@ type authzFixture struct {
 	tokens   map[string]string // actor → access token
 	notes    map[string]string // user id → the id of its notification
 	policies map[string]string // fixture name → policy id
+	reqs     *portal.RequestService
+	requests map[string]string // fixture name → request id, made on first use (api_requests_test.go)
 	// victim is the bystander session the last forged logout aimed at.
 	victim string
 }
@@ -132,17 +134,23 @@ func newAuthzFixture(t *testing.T, redis *portaltest.Redis) *authzFixture {
 		OnPublish: matcher.PolicyPublished}
 	pols.Indexer = authzIndexer{pols}
 	orgIndex := portaltest.Bleve(t)
+	reqs := testRequestService(db, auditor, time.Now)
+	sla := testSLAService(db, auditor) // the extension rows need deadlines (api_sla_test.go)
+	reqs.Deadlines = sla
 	srv, err := NewServer(Options{
 		Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
 		Org: org, OrgIndex: orgIndex, Auth: auth, Users: users, Policies: pols,
 		Admin:       portal.NewOrgAdmin(org, tfs, chains, ents, users, sessions, audit, time.Now),
 		Enterprises: entSvc, Registrations: regs, Matcher: matcher,
 		Notifications: &portal.NotificationService{Store: notes, Audit: auditor, Now: time.Now},
+		Calendar:      &portal.CalendarService{Store: mongostore.NewCalendarStore(db), Audit: auditor, Now: time.Now},
+		Requests:      reqs, Categories: mongostore.NewCategoryStore(db), SLA: sla,
 	})
 	portaltest.Must(t, err, "new server")
 	f := &authzFixture{db: db, srv: srv, auth: auth, sessions: sessions, tokens: map[string]string{},
-		notes: map[string]string{}, policies: map[string]string{}}
+		notes: map[string]string{}, policies: map[string]string{}, reqs: reqs, requests: map[string]string{}}
 
+	f.addRouting(t)
 	f.seedPolicies(t, pols)
 	var ns []*portal.Notification
 	for _, u := range accounts {
@@ -309,6 +317,15 @@ func (f *authzFixture) resolve(t *testing.T, ref, actor, object string) string {
 		default:
 			return pick(p+"1", p+"2")
 		}
+	}
+	if id, ok := resolveRouting(kind, object); ok {
+		return id
+	}
+	if id, ok := f.resolveRequest(t, kind, actor, object); ok {
+		return id
+	}
+	if id, ok := f.resolveSLA(t, kind, actor, object); ok {
+		return id
 	}
 	t.Fatalf("unknown object kind %q", ref)
 	return ""

@@ -382,7 +382,33 @@ func authzTable(t *testing.T) map[string]authzRoute {
 			want: authzSignedIn(authzBy[int]{"*/own": ok, "*/other": notFound}),
 		},
 
+		// Similar requests while filing: those who file; without a text nothing.
+		"GET /api/v1/requests/similar": {
+			want: authzSignedIn(authzBy[int]{"*": forbidden, "enterprise": ok, "enterprise2": ok, "liaison": ok, "liaison2": ok,
+				"dispatcher": ok, "admin": ok}),
+			has: authzBy[[]string]{"*": {`{"items":[]}`}, "anonymous": nil, "pending": nil, "handler": nil, "depthead": nil,
+				"committee": nil, "editor": nil},
+		},
+
 		"GET /api/v1/audit": {want: authzSignedIn(authzBy[int]{"*": forbidden, "admin": ok})},
+
+		// The working calendar: every signed-in user reads a year and
+		// previews deadlines (the row sends no parameters: 400); admins
+		// change a year, and the admin's row sends a stale version (409).
+		"GET /api/v1/calendar/deadline": {
+			want: authzSignedIn(authzBy[int]{"*": bad}),
+			has:  authzBy[[]string]{"*": {`"start":`, `"amount":`, `"unit":`}, "anonymous": nil, "pending": nil},
+		},
+		"GET /api/v1/calendar/:year": {
+			id: "2026", objects: []string{"none"}, want: authzSignedIn(authzBy[int]{"*": ok}),
+			has: authzBy[[]string]{"*": {`"year":2026`, `"source":"builtin"`}, "anonymous": nil, "pending": nil},
+		},
+		"PUT /api/v1/calendar/:year": {
+			id: "2027", objects: []string{"none"}, want: authzSignedIn(authzBy[int]{"*": forbidden, "admin": conflict}),
+			body: authzBy[any]{"*": map[string]any{"days_off": []string{"2027-01-01"}, "version": 0},
+				"admin": map[string]any{"days_off": []string{"2027-01-01"}, "version": 4}},
+			after: authzBy[func(*testing.T, *authzFixture)]{"*": authzCalendarUnchanged},
+		},
 	}
 }
 
@@ -414,7 +440,7 @@ func authzGroup(route string) string {
 	_, path, _ := strings.Cut(route, " ")
 	seg, _, _ := strings.Cut(strings.TrimPrefix(path, "/api/v1/"), "/")
 	switch seg {
-	case "me", "industries", "audit":
+	case "me", "industries", "audit", "categories":
 		return "auth"
 	}
 	return seg
@@ -426,6 +452,15 @@ var authzParam = regexp.MustCompile(`:[A-Za-z_]+`)
 // route without an entry, or an entry for a route that is gone, fails.
 func TestAuthorizationMatrix(t *testing.T) {
 	table := authzTable(t)
+	for route, entry := range authzRequestTable(t) { // the request (诉求) rows live in api_requests_test.go
+		table[route] = entry
+	}
+	for route, entry := range authzSLATable(t) { // the SLA plan and extension rows live in api_sla_test.go
+		table[route] = entry
+	}
+	for route, entry := range authzRoutingTable(t) { // routing rules and categories: api_routing_test.go
+		table[route] = entry
+	}
 	groups := map[string][]string{}
 	for route := range table {
 		groups[authzGroup(route)] = append(groups[authzGroup(route)], route)
@@ -486,8 +521,15 @@ func (f *authzFixture) run(t *testing.T, route string, entry authzRoute) {
 	for _, row := range entry.rows(t, route) {
 		p := path
 		if entry.id != "" {
-			id := f.resolve(t, row.id, row.actor, row.object)
-			p = authzParam.ReplaceAllLiteralString(path, id)
+			// A path with two parameters takes an id of the form "first/second".
+			ids := strings.SplitN(f.resolve(t, row.id, row.actor, row.object), "/", strings.Count(path, ":"))
+			p = authzParam.ReplaceAllStringFunc(path, func(string) string {
+				id := ids[0]
+				if len(ids) > 1 {
+					ids = ids[1:]
+				}
+				return id
+			})
 		}
 		// The body is made just before its row runs: some rows hand out
 		// sessions that only that row may use.

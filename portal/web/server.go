@@ -54,6 +54,24 @@ type Options struct {
 	// Matchmaking (profiles, matches, 免申即享) and in-app notifications.
 	Matcher       *policies.Matcher
 	Notifications *portal.NotificationService
+
+	// Calendar is the working calendar (工作日历) and deadline preview.
+	Calendar *portal.CalendarService
+
+	// Requests (诉求): filing, dispatch and handling, with their categories.
+	Requests   *portal.RequestService
+	Categories portal.CategoryCatalog
+	// Routing keeps the routing rules and their console; CategoryAdmin
+	// edits the request taxonomy.
+	Routing       *portal.RoutingService
+	CategoryAdmin *portal.CategoryService
+	// SLA keeps the SLA plans (时限方案) and their preview.
+	SLA *portal.SLAService
+	// Chasing is the chasing ladder: the overdue board and the guard of
+	// JobsUI, the job console (asynqmon) admins open at /admin/jobs; a
+	// nil JobsUI says the console does not run in this process.
+	Chasing *portal.Chaser
+	JobsUI  http.Handler
 }
 
 // Server is the HTTP face of the portal.
@@ -116,9 +134,18 @@ func (s *Server) routes() {
 	s.registrationRoutes(api)
 	s.matchRoutes(api)
 	s.notificationRoutes(api)
+	s.calendarRoutes(api)
+	s.requestRoutes(api)
+	api.GET("/requests/similar", s.apiSimilarRequests)
+	s.routingRoutes(api)
+	s.slaRoutes(api)
 	s.enterprisePageRoutes()
+	s.requestPageRoutes()
+	s.overduePageRoutes()
+	s.jobsRoutes()
 
 	s.pageRoutes()
+	e.GET("/requests/new/similar", s.similarRequestsFragment)
 	e.NoRoute(func(c *gin.Context) {
 		s.fail(c, portal.Errorf(portal.ENOTFOUND, "您访问的地址不存在"))
 	})
