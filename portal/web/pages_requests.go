@@ -120,6 +120,7 @@ type requestRow struct {
 	DueHint      string // "还剩 3 小时" or "已超期 2 天"
 	DueLeg       string // the leg the deadline is for
 	Overdue      bool
+	Rung         string       // the highest chasing rung reached: 预警, 催办, 督办 or 通报
 	Forms        []actionForm // inline actions (inbox)
 	Suggestion   *portal.RouteSuggestion
 	Dispatch     *actionForm // the override form (triage)
@@ -133,6 +134,9 @@ func (s *Server) rowOf(r *portal.Request, cats map[string]string, now time.Time)
 	if r.DueAt != nil && r.Status.Open() {
 		row.Due = s.shortTime(*r.DueAt, now)
 		row.Overdue = r.Overdue(now)
+		if rung := r.HighestRung(); rung != "" {
+			row.Rung = portal.RungNames[rung]
+		}
 		if row.Overdue {
 			row.DueHint = "已超期 " + spanText(now.Sub(*r.DueAt))
 		} else {
