@@ -37,6 +37,7 @@ type Config struct {
 	Hours     string
 	LadderRaw string
 	SweepRaw  string
+	AttachRaw string
 
 	// Filled by Validate.
 	Location *time.Location
@@ -47,6 +48,8 @@ type Config struct {
 	// re-derives the rung tasks from MongoDB.
 	Ladder     portal.Ladder
 	SweepEvery time.Duration
+	// AttachmentBytes caps one attachment of a request.
+	AttachmentBytes int64
 }
 
 // setting describes one configuration value.
@@ -75,6 +78,7 @@ func (c *Config) settings() []setting {
 		{"business-hours", "HUIQI_BUSINESS_HOURS", workcal.DefaultBusinessHoursSpec, "business hours of a working day that count towards working-hour time limits, HH:MM-HH:MM windows separated by commas", false, &c.Hours},
 		{"sla-ladder", "HUIQI_SLA_LADDER", portal.DefaultLadderSpec, "chasing ladder: warn=percent of the allowed time, supervise= and censure= working days after the deadline (0 is off), escalate=on|off proposes censured requests for the next tier", false, &c.LadderRaw},
 		{"sla-sweep", "HUIQI_SLA_SWEEP", "5m", "how often the SLA sweeper re-derives scheduled chasing rungs from MongoDB (10s to 1h)", false, &c.SweepRaw},
+		{"attachment-max-mb", "HUIQI_ATTACHMENT_MAX_MB", "20", "largest attachment of a request, in MB (1 to 200); page forms carry up to 64 MB at once", false, &c.AttachRaw},
 	}
 }
 
@@ -169,6 +173,11 @@ func (c *Config) Validate() error {
 		bad("HUIQI_SLA_SWEEP", "%q must be a duration from 10s to 1h, such as 5m", c.SweepRaw)
 	} else {
 		c.SweepEvery = d
+	}
+	if mb, err := strconv.Atoi(c.AttachRaw); err != nil || mb < 1 || mb > 200 {
+		bad("HUIQI_ATTACHMENT_MAX_MB", "%q must be a whole number of MB from 1 to 200", c.AttachRaw)
+	} else {
+		c.AttachmentBytes = int64(mb) << 20
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)

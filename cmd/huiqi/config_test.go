@@ -37,6 +37,9 @@ func TestConfigDefaults(t *testing.T) {
 	if c.Location.String() != "Asia/Shanghai" {
 		t.Errorf("location %v", c.Location)
 	}
+	if c.AttachmentBytes != 20<<20 {
+		t.Errorf("attachment limit %d bytes, want 20 MB", c.AttachmentBytes)
+	}
 	if c.BusinessHours.String() != "09:00-12:00,13:30-18:00" {
 		t.Errorf("business hours %v", c.BusinessHours)
 	}
@@ -83,6 +86,9 @@ func TestConfigValidationNamesTheSetting(t *testing.T) {
 		{map[string]string{"HUIQI_LOG_LEVEL": "loud"}, "HUIQI_LOG_LEVEL"},
 		{map[string]string{"HUIQI_BUSINESS_HOURS": "09:00-12:00,11:00-18:00"}, "HUIQI_BUSINESS_HOURS: window \"11:00-18:00\" starts before"},
 		{map[string]string{"HUIQI_BUSINESS_HOURS": "9-18"}, "HUIQI_BUSINESS_HOURS"},
+		{map[string]string{"HUIQI_ATTACHMENT_MAX_MB": "0"}, "HUIQI_ATTACHMENT_MAX_MB"},
+		{map[string]string{"HUIQI_ATTACHMENT_MAX_MB": "20MB"}, "HUIQI_ATTACHMENT_MAX_MB"},
+		{map[string]string{"HUIQI_ATTACHMENT_MAX_MB": "500"}, "HUIQI_ATTACHMENT_MAX_MB"},
 		{map[string]string{"HUIQI_TRUSTED_PROXIES": "10.0.0.1, not-an-ip"}, `HUIQI_TRUSTED_PROXIES: "not-an-ip"`},
 	} {
 		_, err := load(t, tc.env)

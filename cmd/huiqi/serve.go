@@ -142,7 +142,7 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 	requests := &portal.RequestService{Store: mongostore.NewRequestStore(st.db, cfg.Location),
 		Enterprises: mongostore.NewEnterpriseStore(st.db), Org: mongostore.NewOrgStore(st.db), Users: users,
 		Categories: categories, Attachments: mongostore.NewAttachmentStore(st.db), Notify: notifications,
-		Audit: auditor, Log: log, Now: time.Now}
+		Audit: auditor, Log: log, Now: time.Now, MaxAttachmentBytes: cfg.AttachmentBytes}
 	routing := &portal.RoutingService{Store: mongostore.NewRoutingRuleStore(st.db), Org: mongostore.NewOrgStore(st.db),
 		Categories: categories, Enterprises: enterprises, Audit: auditor, Now: time.Now}
 	requests.Router = routing
