@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/huiqi/huiqi/portal"
+	"github.com/huiqi/huiqi/portal/demo"
 	"github.com/huiqi/huiqi/portal/portaltest"
 )
 
@@ -24,8 +25,8 @@ func TestUserServiceRead(t *testing.T) {
 		}
 		_, total, err = svc.FindUsers(f.as(t, "admin"), portal.UserFilter{Limit: 1000})
 		portaltest.Must(t, err, "list all")
-		if total != 10 {
-			t.Errorf("total = %d, want the 10 demo users", total)
+		if total != len(demo.Users()) {
+			t.Errorf("total = %d, want the %d demo users", total, len(demo.Users()))
 		}
 	})
 	for _, tc := range []struct {

@@ -106,11 +106,22 @@ func seedDemo(ctx context.Context, st *stack) (string, error) {
 	if err := seedPolicies(ctx, st); err != nil {
 		return "", err
 	}
+	rules := mongostore.NewRoutingRuleStore(st.db)
+	for _, r := range demo.RoutingRules() {
+		r.CreatedAt, r.UpdatedAt = time.Now().UTC(), time.Now().UTC()
+		// A rule that exists is left alone: an admin may have changed it.
+		if err := rules.CreateRoutingRule(ctx, r); err != nil && portal.ErrorCode(err) != portal.ECONFLICT {
+			return "", fmt.Errorf("routing rule %s: %w", r.ID, err)
+		}
+	}
 	users := mongostore.NewUserStore(st.db)
 	for _, u := range demo.Users() {
 		if err := upsertUser(ctx, users, u, password); err != nil {
 			return "", fmt.Errorf("user %s: %w", u.Username, err)
 		}
+	}
+	if err := seedDemoRequests(ctx, st); err != nil {
+		return "", err
 	}
 	st.log.Info("demo data loaded", "org_units", len(docs), "enterprises", len(demo.Enterprises()), "users", len(demo.Users()))
 	return password, nil

@@ -80,6 +80,9 @@ func Users() []*portal.User {
 		return x
 	}
 	R := func(r ...portal.Role) []portal.Role { return r }
+	handler := func(key, unitName, unit string) *portal.User {
+		return u("u-handler-"+key, "handler-"+key, unitName+" 承办人", R(portal.RoleHandler), func(x *portal.User) { x.UnitID = unit })
+	}
 	return []*portal.User{
 		u("u-admin", "admin", "系统管理员", R(portal.RoleAdmin), nil),
 		u("u-editor", "editor", "林政策", R(portal.RolePolicyEditor), func(x *portal.User) { x.UnitID = "dept-drc" }),
@@ -91,5 +94,15 @@ func Users() []*portal.User {
 		u("u-committee", "committee", "港口物流产业链党委 委员", R(portal.RoleCommittee), func(x *portal.User) { x.ChainID = "chain-port" }),
 		u("u-enterprise", "enterprise", "陈海燕（海湾国际物流）", R(portal.RoleEnterprise), func(x *portal.User) { x.EnterpriseID = "ent-001" }),
 		u("u-enterprise2", "enterprise2", "李金凤（金沙珠宝）", R(portal.RoleEnterprise), func(x *portal.User) { x.EnterpriseID = "ent-002" }),
+		// Handlers of the other units the demo requests are dispatched to:
+		// district departments (tier A), a sub-district (B) and a park (C).
+		handler("drc", "发展和改革局", "dept-drc"),
+		handler("miit", "工业和信息化局", "dept-miit"),
+		handler("hrss", "人力资源和社会保障局", "dept-hrss"),
+		handler("fin", "金融工作局", "dept-fin"),
+		handler("samr", "市场监督管理局", "dept-samr"),
+		handler("plan", "规划和自然资源局", "dept-plan"),
+		handler("sub", "海港街道", "sd-haigang"),
+		handler("park", "海港物流园", "p-logistics"),
 	}
 }
