@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -73,6 +74,9 @@ type SLA struct {
 	metrics   *slaMetrics
 	// wall is the clock asynq schedules on; tests leave it, production too.
 	wall func() time.Time
+	// pruned is where this process's sweeps stopped deleting rung slots.
+	pruneMu sync.Mutex
+	pruned  time.Time
 }
 
 // NewSLA returns the chasing jobs; Install them on a runner.
@@ -98,7 +102,8 @@ func NewSLA(opt SLAOptions) *SLA {
 }
 
 // Install registers the rung and sweep handlers on r, schedules the sweep
-// every SweepEvery and queues one sweep to run as soon as r starts.
+// every SweepEvery (SweepRecent) and queues one start-up sweep (Sweep) to
+// run as soon as r starts.
 func (s *SLA) Install(r *Runner) error {
 	r.Handle(TypeSLARung, s.HandleRungTask)
 	r.Handle(TypeSLASweep, s.HandleSweepTask)
@@ -106,7 +111,7 @@ func (s *SLA) Install(r *Runner) error {
 	if err := r.Every("@every "+s.opt.SweepEvery.String(), asynq.NewTask(TypeSLASweep, nil), unique); err != nil {
 		return err
 	}
-	if _, err := s.client.Enqueue(asynq.NewTask(TypeSLASweep, nil), asynq.Unique(time.Minute)); err != nil && !errors.Is(err, asynq.ErrDuplicateTask) {
+	if _, err := s.client.Enqueue(fullSweepTask(), asynq.Unique(time.Minute)); err != nil && !errors.Is(err, asynq.ErrDuplicateTask) {
 		return fmt.Errorf("queue the start-up sweep: %w", err)
 	}
 	return nil

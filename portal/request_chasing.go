@@ -155,6 +155,16 @@ type ChaseStore interface {
 	// cursor (nil: from the start); only the fields rungs are planned from
 	// (state, deadlines, version) are filled.
 	FindRequestsWithRungBefore(ctx context.Context, before time.Time, after *RungCursor, limit int) ([]*Request, error)
+	// FindRequestsInRungSlots returns, filled like FindRequestsWithRungBefore,
+	// the requests whose next rung was set into an hour from the hour of
+	// from to the hour of to and still fires at or before to: a read whose
+	// cost follows the rungs of that window, not the open requests.
+	FindRequestsInRungSlots(ctx context.Context, from, to time.Time) ([]*Request, error)
+	// DeleteRungSlots forgets which requests had rungs in the hours from
+	// the hour of from up to the hour of before; DeleteRungSlotsBefore in
+	// every hour before the hour of before, at the cost of a full read.
+	DeleteRungSlots(ctx context.Context, from, before time.Time) error
+	DeleteRungSlotsBefore(ctx context.Context, before time.Time) error
 	// FindOverdueRequests returns one page of the matching requests (as
 	// FindRequests fills them) by department name, then deadline, and the total.
 	FindOverdueRequests(ctx context.Context, f RequestFilter) ([]*Request, int, error)

@@ -56,8 +56,12 @@ const maxNumberAttempts = 20
 // CreateRequest numbers r (HQ-<year>-<six digits>) and stores it. The
 // counter's increment is not atomic on embedded FerretDB, so the unique
 // index on no is what guarantees uniqueness: a number taken by a racing
-// request is skipped and the next one tried.
+// request is skipped and the next one tried. A next rung, if r has one,
+// is listed in its hour's rung slot first (rung_slots.go).
 func (s *RequestStore) CreateRequest(ctx context.Context, r *portal.Request) error {
+	if err := s.addToRungSlots(ctx, []*portal.Request{r}); err != nil {
+		return err
+	}
 	year := r.CreatedAt.In(s.zone).Year()
 	key := fmt.Sprintf("request_no:%d", year)
 	for attempt := 0; attempt < maxNumberAttempts; attempt++ {
@@ -215,7 +219,12 @@ func scopeClause(c portal.RequestScope) bson.D {
 // UpdateRequest replaces the stored request with r if its version is still
 // version, and bumps r.Version. The claim on "requests:<id>:<version>"
 // makes exactly one of several racing writers win, also on FerretDB.
+// A next rung moved to another hour is first listed in that hour's rung
+// slot (rung_slots.go).
 func (s *RequestStore) UpdateRequest(ctx context.Context, r *portal.Request, version int) error {
+	if err := s.listNextRung(ctx, r, version); err != nil {
+		return err
+	}
 	if err := ClaimVersion(ctx, s.db.db, "requests", r.ID, version); err != nil {
 		if portal.IsCode(err, portal.ECONFLICT) {
 			return portal.Errorf(portal.ECONFLICT, "诉求刚被他人处理，请刷新后重试")
@@ -304,6 +313,9 @@ func requestIndexes(ctx context.Context, db *mongo.Database) error {
 // unordered batches: for bulk loads (benchmarks, migrations from another
 // system), never for filing, which numbers each request.
 func (s *RequestStore) InsertRequests(ctx context.Context, rs []*portal.Request) error {
+	if err := s.addToRungSlots(ctx, rs); err != nil {
+		return err
+	}
 	for start := 0; start < len(rs); start += enterpriseBatch {
 		batch := rs[start:min(start+enterpriseBatch, len(rs))]
 		docs := make([]any, len(batch))
