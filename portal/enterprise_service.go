@@ -254,21 +254,7 @@ func (s *EnterpriseService) Get(ctx context.Context, id string) (*Enterprise, er
 	if _, err := enterpriseActor(ctx); err != nil {
 		return nil, err
 	}
-	e, err := s.Enterprises.FindEnterpriseByID(ctx, id)
-	if ErrorCode(err) == ENOTFOUND {
-		return nil, errEnterpriseNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	ok, err := s.CanSee(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, errEnterpriseNotFound
-	}
-	return e, nil
+	return findVisible(ctx, id, s.Enterprises.FindEnterpriseByID, s.CanSee, errEnterpriseNotFound)
 }
 
 // Create stores a new enterprise (admins only) after checking that its

@@ -376,21 +376,7 @@ func (s *RequestService) load(ctx context.Context, id string) (*Request, error) 
 	if id == "" || len(id) > 64 {
 		return nil, errRequestNotFound
 	}
-	r, err := s.Store.FindRequestByID(ctx, id)
-	if IsCode(err, ENOTFOUND) {
-		return nil, errRequestNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	ok, err := s.CanSee(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, errRequestNotFound
-	}
-	return r, nil
+	return findVisible(ctx, id, s.Store.FindRequestByID, s.CanSee, errRequestNotFound)
 }
 
 // Get returns one request the actor may see.

@@ -16,29 +16,6 @@ import (
 // reqClock is the request tests' clock: a Monday morning in the district.
 var reqClock = time.Date(2026, 11, 23, 1, 30, 0, 0, time.UTC)
 
-// hoursDeadliner gives every leg a fixed number of natural hours, enough
-// to check that deadlines are set, stamped and moved at the right moments.
-type hoursDeadliner struct{}
-
-func (hoursDeadliner) Plan(_ context.Context, _ *portal.Request, start time.Time) (*portal.SLA, error) {
-	return &portal.SLA{PlanID: "test", Start: start, Legs: []portal.LegDeadline{
-		{Leg: portal.LegSign, Due: start.Add(24 * time.Hour)},
-		{Leg: portal.LegReply, Due: start.Add(48 * time.Hour)},
-		{Leg: portal.LegResolve, Due: start.Add(96 * time.Hour)},
-	}}, nil
-}
-
-func (hoursDeadliner) Resume(_ context.Context, r *portal.Request, pausedAt, now time.Time) (*portal.SLA, error) {
-	sla := *r.SLA
-	sla.Legs = slices.Clone(r.SLA.Legs)
-	for i := range sla.Legs {
-		if sla.Legs[i].DoneAt == nil {
-			sla.Legs[i].Due = sla.Legs[i].Due.Add(now.Sub(pausedAt))
-		}
-	}
-	return &sla, nil
-}
-
 type reqFixture struct {
 	*portaltest.World
 	now  time.Time
@@ -49,7 +26,7 @@ func newReqFixture(t *testing.T) *reqFixture {
 	t.Helper()
 	f := &reqFixture{now: reqClock}
 	f.World = portaltest.NewWorld(t, portaltest.DB(t), func() time.Time { return f.now })
-	f.Requests.Deadlines = hoursDeadliner{}
+	f.Requests.Deadlines = portaltest.HoursDeadliner{}
 	// A handler of a sub-district (tier B), whose requests can go up a tier.
 	tier := portal.TierB
 	units, err := f.Requests.Org.FindOrgUnits(context.Background(), portal.OrgUnitFilter{Tier: &tier})

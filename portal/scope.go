@@ -23,3 +23,25 @@ func UnitSubtree(ctx context.Context, org OrgStore, root string) ([]string, erro
 	}
 	return out, nil
 }
+
+// findVisible reads one object and answers notFound — never the store's
+// own error — when it is missing or the actor may not see it, so that ids
+// cannot be probed.
+func findVisible[T any](ctx context.Context, id string, find func(context.Context, string) (*T, error),
+	canSee func(context.Context, *T) (bool, error), notFound error) (*T, error) {
+	x, err := find(ctx, id)
+	if IsCode(err, ENOTFOUND) {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := canSee(ctx, x)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, notFound
+	}
+	return x, nil
+}

@@ -24,29 +24,6 @@ import (
 	"github.com/huiqi/huiqi/portal/portaltest"
 )
 
-// reqPageDeadliner gives every leg a fixed number of hours: enough to put
-// requests of the inbox in a known order and to make one overdue.
-type reqPageDeadliner struct{}
-
-func (reqPageDeadliner) Plan(_ context.Context, _ *portal.Request, start time.Time) (*portal.SLA, error) {
-	return &portal.SLA{PlanID: "page-test", Start: start, Legs: []portal.LegDeadline{
-		{Leg: portal.LegSign, Due: start.Add(24 * time.Hour)},
-		{Leg: portal.LegReply, Due: start.Add(48 * time.Hour)},
-		{Leg: portal.LegResolve, Due: start.Add(96 * time.Hour)},
-	}}, nil
-}
-
-func (reqPageDeadliner) Resume(_ context.Context, r *portal.Request, pausedAt, now time.Time) (*portal.SLA, error) {
-	sla := *r.SLA
-	sla.Legs = slices.Clone(r.SLA.Legs)
-	for i := range sla.Legs {
-		if sla.Legs[i].DoneAt == nil {
-			sla.Legs[i].Due = sla.Legs[i].Due.Add(now.Sub(pausedAt))
-		}
-	}
-	return &sla, nil
-}
-
 // reqPageRouter is a routing table by category, standing in for the
 // admin-edited rules.
 type reqPageRouter map[string]*portal.RouteSuggestion
@@ -76,7 +53,7 @@ func newReqPageServer(t *testing.T) *reqPageServer {
 	ts.reqs = &portal.RequestService{Store: ts.store, Enterprises: ts.ents, Org: mongostore.NewOrgStore(ts.db), Users: ts.users,
 		Categories: mongostore.NewCategoryStore(ts.db), Attachments: mongostore.NewAttachmentStore(ts.db),
 		Notify: mongostore.NewNotificationStore(ts.db), Audit: &portal.Auditor{Store: ts.audit, Now: now},
-		Deadlines: reqPageDeadliner{}, Log: slog.New(slog.DiscardHandler), Now: now}
+		Deadlines: portaltest.HoursDeadliner{}, Log: slog.New(slog.DiscardHandler), Now: now}
 	ts.pols, ts.cat = seedPolicyService(t, ts.db, now)
 	ts.opt.Requests, ts.opt.Categories, ts.opt.Policies, ts.opt.Location = ts.reqs, ts.reqs.Categories, ts.pols, districtTZ
 	return ts
