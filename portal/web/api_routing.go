@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -69,39 +70,15 @@ func (s *Server) getRoutingRule(c *gin.Context) {
 
 // createRoutingRule answers POST /api/v1/routing-rules (admins).
 func (s *Server) createRoutingRule(c *gin.Context) {
-	if s.actor(c) == nil {
-		return
-	}
-	var in portal.RoutingRuleInput
-	if err := decodeJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
-	}
-	r, err := s.opt.Routing.Create(c.Request.Context(), in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, r)
+	bodyCall(s, c, http.StatusCreated, s.opt.Routing.Create)
 }
 
 // updateRoutingRule answers PUT /api/v1/routing-rules/{id} (admins); the
 // body carries the version the change was made on.
 func (s *Server) updateRoutingRule(c *gin.Context) {
-	if s.actor(c) == nil {
-		return
-	}
-	var in portal.RoutingRuleInput
-	if err := decodeJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
-	}
-	r, err := s.opt.Routing.Update(c.Request.Context(), c.Param("id"), in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, r)
+	bodyCall(s, c, http.StatusOK, func(ctx context.Context, in portal.RoutingRuleInput) (*portal.RoutingRuleView, error) {
+		return s.opt.Routing.Update(ctx, c.Param("id"), in)
+	})
 }
 
 // deleteRoutingRule answers DELETE /api/v1/routing-rules/{id}?version=N
@@ -130,20 +107,7 @@ func (s *Server) deleteRoutingRule(c *gin.Context) {
 // dispatchers): which rule a sample request hits, and why each rule did
 // or did not.
 func (s *Server) testRoutingRules(c *gin.Context) {
-	if s.actor(c) == nil {
-		return
-	}
-	var in portal.RouteTestInput
-	if err := decodeJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
-	}
-	res, err := s.opt.Routing.Test(c.Request.Context(), in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, res)
+	bodyCall(s, c, http.StatusOK, s.opt.Routing.Test)
 }
 
 // listAdminCategories answers GET /api/v1/admin/categories (admins):
@@ -162,36 +126,12 @@ func (s *Server) listAdminCategories(c *gin.Context) {
 
 // createAdminCategory answers POST /api/v1/admin/categories (admins).
 func (s *Server) createAdminCategory(c *gin.Context) {
-	if s.actor(c) == nil {
-		return
-	}
-	var in portal.CategoryInput
-	if err := decodeJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
-	}
-	cat, err := s.opt.CategoryAdmin.Create(c.Request.Context(), in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, cat)
+	bodyCall(s, c, http.StatusCreated, s.opt.CategoryAdmin.Create)
 }
 
 // updateAdminCategory answers PUT /api/v1/admin/categories/{code} (admins).
 func (s *Server) updateAdminCategory(c *gin.Context) {
-	if s.actor(c) == nil {
-		return
-	}
-	var in portal.CategoryInput
-	if err := decodeJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
-	}
-	cat, err := s.opt.CategoryAdmin.Update(c.Request.Context(), c.Param("code"), in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, cat)
+	bodyCall(s, c, http.StatusOK, func(ctx context.Context, in portal.CategoryInput) (*portal.AdminCategory, error) {
+		return s.opt.CategoryAdmin.Update(ctx, c.Param("code"), in)
+	})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,4 +67,24 @@ func jsonError(err error) error {
 	default:
 		return portal.Errorf(portal.EINVALID, "JSON 格式错误：%v", err)
 	}
+}
+
+// bodyCall is the shape of a thin write handler: the signed-in caller's
+// JSON body decoded into an In, handed to fn, and fn's result answered
+// with status (or its error with the status table's code).
+func bodyCall[In, Out any](s *Server, c *gin.Context, status int, fn func(context.Context, In) (Out, error)) {
+	if s.actor(c) == nil {
+		return
+	}
+	var in In
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := fn(c.Request.Context(), in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(status, out)
 }
