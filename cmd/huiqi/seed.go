@@ -43,7 +43,7 @@ func newSeedCmd() *cobra.Command {
 				return err
 			}
 			defer st.close(context.Background())
-			if _, err := st.db.Migrate(cmd.Context(), log); err != nil {
+			if err := st.migrate(cmd.Context(), log); err != nil {
 				return err
 			}
 			if err := st.rebuildStale(cmd.Context()); err != nil {

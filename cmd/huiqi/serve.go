@@ -79,7 +79,7 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 	}
 	defer st.close(context.Background())
 
-	if _, err := st.db.Migrate(ctx, log); err != nil {
+	if err := st.migrate(ctx, log); err != nil {
 		return err
 	}
 	if err := st.rebuildStale(ctx); err != nil {

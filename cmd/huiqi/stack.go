@@ -103,6 +103,23 @@ func openStack(ctx context.Context, cfg *Config, log *slog.Logger, n needs) (_ *
 	return s, nil
 }
 
+// migrate applies the database migrations and, on the embedded backend,
+// gives every collection the _id index FerretDB's lookups can use.
+func (s *stack) migrate(ctx context.Context, log *slog.Logger) error {
+	if _, err := s.db.Migrate(ctx, log); err != nil {
+		return err
+	}
+	if s.ferret == nil {
+		return nil
+	}
+	n, err := s.ferret.IndexIDs(ctx, s.cfg.MongoDB)
+	if err != nil {
+		return fmt.Errorf("index embedded collections: %w", err)
+	}
+	log.Debug("embedded _id indexes ready", "collections", n)
+	return nil
+}
+
 // indexPath is where the embedded backend keeps the named index.
 func (s *stack) indexPath(name string) string {
 	return filepath.Join(s.cfg.DataDir, "search", name+".bleve")

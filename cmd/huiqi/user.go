@@ -36,7 +36,7 @@ func withStore(cmd *cobra.Command, cfg *Config, fn func(ctx context.Context, st 
 		return err
 	}
 	defer st.close(context.Background())
-	if _, err := st.db.Migrate(cmd.Context(), log); err != nil {
+	if err := st.migrate(cmd.Context(), log); err != nil {
 		return err
 	}
 	return fn(cmd.Context(), st)

@@ -2,8 +2,10 @@ package mongostore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -72,6 +74,34 @@ var migrations = []Migration{
 	{Version: 6, Name: "requests", Up: requestIndexes},
 	{Version: 7, Name: "request_categories", Up: seedCategories},
 	{Version: 8, Name: "routing_rules", Up: routingRuleIndexes},
+	{Version: 9, Name: "keyed_collections", Up: createKeyedCollections},
+}
+
+// createKeyedCollections creates up front the collections that are only
+// ever written and read by _id and would otherwise appear on first write,
+// so that the embedded backend's _id indexes (added at start, after the
+// migrations) cover them from the first start on.
+func createKeyedCollections(ctx context.Context, db *mongo.Database) error {
+	existing, err := db.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"claims", "counters", "rung_slots", "calendar_years", "sla_plans", "request_categories"} {
+		if slices.Contains(existing, name) {
+			continue
+		}
+		if err := db.CreateCollection(ctx, name); err != nil && !isNamespaceExists(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// isNamespaceExists reports the error of creating a collection that a
+// concurrent start has just created.
+func isNamespaceExists(err error) bool {
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && ce.Code == 48
 }
 
 // migrationRecord is what the migrations collection keeps per applied step.

@@ -86,6 +86,9 @@ func DB(tb testing.TB) *mongostore.DB {
 	if _, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
 		tb.Fatalf("migrate test database: %v", err)
 	}
+	if _, err := ferret.srv.IndexIDs(ctx, db.Database().Name()); err != nil {
+		tb.Fatalf("index test database: %v", err)
+	}
 	return db
 }
 
