@@ -216,18 +216,7 @@ func (s *EnterpriseService) List(ctx context.Context, q EnterpriseQuery) (*Enter
 	if utf8.RuneCountInString(q.Q) > 50 {
 		f["q"] = "查询词不能超过 50 个字"
 	}
-	if q.Page == 0 {
-		q.Page = 1
-	}
-	if q.Page < 1 || q.Page > maxListPage {
-		f["page"] = fmt.Sprintf("页码必须是 1–%d 的整数", maxListPage)
-	}
-	if q.PerPage == 0 {
-		q.PerPage = DefaultEnterprisesPerPage
-	}
-	if q.PerPage < 1 || q.PerPage > MaxEnterprisesPerPage {
-		f["per_page"] = fmt.Sprintf("每页条数应为 1–%d", MaxEnterprisesPerPage)
-	}
+	checkPaging(f, &q.Page, &q.PerPage, DefaultEnterprisesPerPage, MaxEnterprisesPerPage)
 	if len(f) > 0 {
 		return nil, Invalid("查询参数有误", f)
 	}

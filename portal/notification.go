@@ -2,7 +2,6 @@ package portal
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -52,9 +51,6 @@ type NotificationStore interface {
 const (
 	DefaultNotificationsPerPage = 20
 	MaxNotificationsPerPage     = 100
-	// maxNotificationPage caps the page number so that a probe cannot make
-	// the database skip millions of rows.
-	maxNotificationPage = 10000
 )
 
 // NotificationQuery is what a user asks of their notification list.
@@ -87,18 +83,7 @@ func (s *NotificationService) List(ctx context.Context, q NotificationQuery) (*N
 		return nil, Errorf(EUNAUTHENTICATED, "请先登录")
 	}
 	f := map[string]string{}
-	if q.Page == 0 {
-		q.Page = 1
-	}
-	if q.Page < 1 || q.Page > maxNotificationPage {
-		f["page"] = fmt.Sprintf("页码必须是 1–%d 的整数", maxNotificationPage)
-	}
-	if q.PerPage == 0 {
-		q.PerPage = DefaultNotificationsPerPage
-	}
-	if q.PerPage < 1 || q.PerPage > MaxNotificationsPerPage {
-		f["per_page"] = fmt.Sprintf("每页条数应为 1–%d", MaxNotificationsPerPage)
-	}
+	checkPaging(f, &q.Page, &q.PerPage, DefaultNotificationsPerPage, MaxNotificationsPerPage)
 	if len(f) > 0 {
 		return nil, Invalid("查询参数有误", f)
 	}

@@ -275,18 +275,7 @@ func (s *RegistrationService) Pending(ctx context.Context, q string, page, perPa
 	if utf8.RuneCountInString(q) > 50 {
 		f["q"] = "查询词不能超过 50 个字"
 	}
-	if page == 0 {
-		page = 1
-	}
-	if page < 1 || page > maxListPage {
-		f["page"] = fmt.Sprintf("页码必须是 1–%d 的整数", maxListPage)
-	}
-	if perPage == 0 {
-		perPage = DefaultEnterprisesPerPage
-	}
-	if perPage < 1 || perPage > MaxEnterprisesPerPage {
-		f["per_page"] = fmt.Sprintf("每页条数应为 1–%d", MaxEnterprisesPerPage)
-	}
+	checkPaging(f, &page, &perPage, DefaultEnterprisesPerPage, MaxEnterprisesPerPage)
 	if len(f) > 0 {
 		return nil, Invalid("查询参数有误", f)
 	}

@@ -712,18 +712,7 @@ func (c *Chaser) Overdue(ctx context.Context, q OverdueQuery) (*OverdueBoard, er
 		return nil, Errorf(EFORBIDDEN, "超期督办看板只对分拨员和系统管理员开放")
 	}
 	f := map[string]string{}
-	if q.Page == 0 {
-		q.Page = 1
-	}
-	if q.Page < 1 || q.Page > maxRequestPage {
-		f["page"] = fmt.Sprintf("页码必须是 1–%d 的整数", maxRequestPage)
-	}
-	if q.PerPage == 0 {
-		q.PerPage = DefaultRequestsPerPage
-	}
-	if q.PerPage < 1 || q.PerPage > MaxRequestsPerPage {
-		f["per_page"] = fmt.Sprintf("每页条数应为 1–%d", MaxRequestsPerPage)
-	}
+	checkPaging(f, &q.Page, &q.PerPage, DefaultRequestsPerPage, MaxRequestsPerPage)
 	if len(q.Department) > 64 {
 		f["department"] = "未知的部门"
 	}

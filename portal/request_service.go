@@ -39,7 +39,6 @@ type RequestService struct {
 const (
 	DefaultRequestsPerPage = 20
 	MaxRequestsPerPage     = 100
-	maxRequestPage         = 10000
 	// MaxAttachments caps how many files one request carries.
 	MaxAttachments = 10
 )
@@ -438,18 +437,7 @@ func (s *RequestService) List(ctx context.Context, q RequestQuery) (*RequestPage
 		return nil, err
 	}
 	f := map[string]string{}
-	if q.Page == 0 {
-		q.Page = 1
-	}
-	if q.Page < 1 || q.Page > maxRequestPage {
-		f["page"] = fmt.Sprintf("页码必须是 1–%d 的整数", maxRequestPage)
-	}
-	if q.PerPage == 0 {
-		q.PerPage = DefaultRequestsPerPage
-	}
-	if q.PerPage < 1 || q.PerPage > MaxRequestsPerPage {
-		f["per_page"] = fmt.Sprintf("每页条数应为 1–%d", MaxRequestsPerPage)
-	}
+	checkPaging(f, &q.Page, &q.PerPage, DefaultRequestsPerPage, MaxRequestsPerPage)
 	filter := RequestFilter{DepartmentID: q.Department, Category: q.Category, Channel: Channel(q.Channel),
 		EnterpriseID: q.Enterprise, ByDue: q.ByDue}
 	switch {

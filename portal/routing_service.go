@@ -182,18 +182,7 @@ func (s *RoutingService) List(ctx context.Context, q RoutingQuery) (*RoutingRule
 	if len(q.Category) > 64 {
 		f["category"] = "未知的诉求分类"
 	}
-	if q.Page == 0 {
-		q.Page = 1
-	}
-	if q.Page < 1 || q.Page > maxRequestPage {
-		f["page"] = fmt.Sprintf("页码必须是 1–%d 的整数", maxRequestPage)
-	}
-	if q.PerPage == 0 {
-		q.PerPage = DefaultRulesPerPage
-	}
-	if q.PerPage < 1 || q.PerPage > MaxRulesPerPage {
-		f["per_page"] = fmt.Sprintf("每页条数应为 1–%d", MaxRulesPerPage)
-	}
+	checkPaging(f, &q.Page, &q.PerPage, DefaultRulesPerPage, MaxRulesPerPage)
 	if len(f) > 0 {
 		return nil, Invalid("查询参数有误", f)
 	}

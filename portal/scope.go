@@ -1,6 +1,9 @@
 package portal
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // UnitSubtree returns root and every unit below it in the org tree.
 func UnitSubtree(ctx context.Context, org OrgStore, root string) ([]string, error) {
@@ -44,4 +47,22 @@ func findVisible[T any](ctx context.Context, id string, find func(context.Contex
 		return nil, notFound
 	}
 	return x, nil
+}
+
+// checkPaging defaults page (to 1) and perPage (to def) when they are 0
+// and names either in f when it is out of bounds; the page number is capped
+// at maxListPage.
+func checkPaging(f map[string]string, page, perPage *int, def, maxPerPage int) {
+	if *page == 0 {
+		*page = 1
+	}
+	if *page < 1 || *page > maxListPage {
+		f["page"] = fmt.Sprintf("页码必须是 1–%d 的整数", maxListPage)
+	}
+	if *perPage == 0 {
+		*perPage = def
+	}
+	if *perPage < 1 || *perPage > maxPerPage {
+		f["per_page"] = fmt.Sprintf("每页条数应为 1–%d", maxPerPage)
+	}
 }
