@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"mime/multipart"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -33,14 +32,12 @@ var entTestHash = sync.OnceValues(func() (string, error) { return portal.HashPas
 // enterprise user of ent-003 awaiting review.
 type entServer struct {
 	*Server
-	db     *mongostore.DB
-	users  *mongostore.UserStore
-	ents   *mongostore.EnterpriseStore
-	audit  *mongostore.AuditStore
-	auth   *portal.AuthService
-	regs   *portal.RegistrationService
-	mu     sync.Mutex
-	tokens map[string]string
+	db    *mongostore.DB
+	users *mongostore.UserStore
+	ents  *mongostore.EnterpriseStore
+	audit *mongostore.AuditStore
+	regs  *portal.RegistrationService
+	bearerTokens
 }
 
 func newEntServer(t *testing.T) *entServer {
@@ -48,7 +45,7 @@ func newEntServer(t *testing.T) *entServer {
 	ctx := context.Background()
 	db := portaltest.DB(t)
 	ts := &entServer{db: db, users: mongostore.NewUserStore(db), ents: mongostore.NewEnterpriseStore(db),
-		audit: mongostore.NewAuditStore(db), tokens: map[string]string{}}
+		audit: mongostore.NewAuditStore(db), bearerTokens: newBearerTokens(entTestPassword)}
 	org, chains, tfs := mongostore.NewOrgStore(db), mongostore.NewChainStore(db), mongostore.NewTaskForceStore(db)
 	for _, u := range demo.OrgUnits() {
 		portaltest.Must(t, org.UpsertOrgUnit(ctx, u), "org unit %s", u.ID)
@@ -87,34 +84,9 @@ func newEntServer(t *testing.T) *entServer {
 	return ts
 }
 
-// token signs in as username once and returns its access token.
-func (ts *entServer) token(t *testing.T, username string) string {
-	t.Helper()
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	if tok, ok := ts.tokens[username]; ok {
-		return tok
-	}
-	pair, _, err := ts.auth.Login(context.Background(), username, entTestPassword, "127.0.0.1")
-	portaltest.Must(t, err, "login %s", username)
-	ts.tokens[username] = pair.AccessToken
-	return pair.AccessToken
-}
-
-// forget drops the cached token of username (after its rights changed).
-func (ts *entServer) forget(username string) {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	delete(ts.tokens, username)
-}
-
 // runner sends each scenario as its Actor with a bearer token.
 func (ts *entServer) runner() portaltest.Runner {
-	return portaltest.Runner{Handler: ts.Handler(), Auth: func(t *testing.T, actor string, r *http.Request) {
-		if actor != "" {
-			r.Header.Set("Authorization", "Bearer "+ts.token(t, actor))
-		}
-	}}
+	return ts.runnerFor(ts.Handler())
 }
 
 func (ts *entServer) enterprise(t *testing.T, id string) *portal.Enterprise {

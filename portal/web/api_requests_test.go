@@ -45,10 +45,8 @@ const reqMaxAttachment = 64 << 10
 // portaltest.World, serving the request API.
 type reqServer struct {
 	*Server
-	w      *portaltest.World
-	auth   *portal.AuthService
-	mu     sync.Mutex
-	tokens map[string]string
+	w *portaltest.World
+	bearerTokens
 }
 
 func newReqServer(t *testing.T) *reqServer {
@@ -65,7 +63,7 @@ func newReqServer(t *testing.T) *reqServer {
 		_, err := w.Users.UpdateUser(ctx, u.ID, portal.UserUpdate{PasswordHash: &hash})
 		portaltest.Must(t, err, "password of %s", u.Username)
 	}
-	ts := &reqServer{w: w, tokens: map[string]string{}}
+	ts := &reqServer{w: w, bearerTokens: newBearerTokens(reqTestPassword)}
 	ts.auth, err = portal.NewAuthService(w.Users, mongostore.NewSessionStore(db), redisstore.NewThrottle(portaltest.StartRedis(t).Client),
 		w.Audit, time.Now, portal.AuthConfig{Secret: []byte("request-api-test-secret-0123456789abcdef")})
 	portaltest.Must(t, err, "auth service")
@@ -77,27 +75,9 @@ func newReqServer(t *testing.T) *reqServer {
 	return ts
 }
 
-// token signs username in once and returns its access token.
-func (ts *reqServer) token(t *testing.T, username string) string {
-	t.Helper()
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	if tok, ok := ts.tokens[username]; ok {
-		return tok
-	}
-	pair, _, err := ts.auth.Login(context.Background(), username, reqTestPassword, "127.0.0.1")
-	portaltest.Must(t, err, "login %s", username)
-	ts.tokens[username] = pair.AccessToken
-	return pair.AccessToken
-}
-
 // runner sends each scenario as its Actor with a bearer token.
 func (ts *reqServer) runner() portaltest.Runner {
-	return portaltest.Runner{Handler: ts.Handler(), Auth: func(t *testing.T, actor string, r *http.Request) {
-		if actor != "" {
-			r.Header.Set("Authorization", "Bearer "+ts.token(t, actor))
-		}
-	}}
+	return ts.runnerFor(ts.Handler())
 }
 
 // call sends one scenario and returns the response.
