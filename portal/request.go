@@ -200,14 +200,21 @@ type Request struct {
 	// Extension is the pending request to extend a leg (延期申请), nil when none waits.
 	Extension *ExtensionRequest `json:"extension,omitempty" bson:"extension,omitempty"`
 
-	Reopened   int        `json:"reopened,omitempty" bson:"reopened,omitempty"`
-	Version    int        `json:"version" bson:"version"`
-	CreatedAt  time.Time  `json:"created_at" bson:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at" bson:"updated_at"`
-	SignedAt   *time.Time `json:"signed_at,omitempty" bson:"signed_at,omitempty"`
-	RepliedAt  *time.Time `json:"replied_at,omitempty" bson:"replied_at,omitempty"`
-	ResolvedAt *time.Time `json:"resolved_at,omitempty" bson:"resolved_at,omitempty"`
-	ClosedAt   *time.Time `json:"closed_at,omitempty" bson:"closed_at,omitempty"`
+	// Reopened counts the times feedback sent the request back (重办).
+	Reopened int `json:"reopened,omitempty" bson:"reopened,omitempty"`
+	// Feedback is the enterprise's answer for the latest handling round.
+	Feedback *Feedback `json:"feedback,omitempty" bson:"feedback,omitempty"`
+	// Unrated is set when the request closed without an answer (未评价).
+	Unrated bool `json:"unrated,omitempty" bson:"unrated,omitempty"`
+	// Verified is the outcome a spot check verified; the rates prefer it.
+	Verified   *Verification `json:"verified,omitempty" bson:"verified,omitempty"`
+	Version    int           `json:"version" bson:"version"`
+	CreatedAt  time.Time     `json:"created_at" bson:"created_at"`
+	UpdatedAt  time.Time     `json:"updated_at" bson:"updated_at"`
+	SignedAt   *time.Time    `json:"signed_at,omitempty" bson:"signed_at,omitempty"`
+	RepliedAt  *time.Time    `json:"replied_at,omitempty" bson:"replied_at,omitempty"`
+	ResolvedAt *time.Time    `json:"resolved_at,omitempty" bson:"resolved_at,omitempty"`
+	ClosedAt   *time.Time    `json:"closed_at,omitempty" bson:"closed_at,omitempty"`
 }
 
 // Overdue reports whether a running deadline has passed at now.

@@ -553,5 +553,13 @@ func cloneRequest(r *Request) *Request {
 		}
 		c.SLA = &sla
 	}
+	if r.Feedback != nil {
+		fb := *r.Feedback
+		c.Feedback = &fb
+	}
+	if r.Verified != nil {
+		v := *r.Verified
+		c.Verified = &v
+	}
 	return &c
 }
