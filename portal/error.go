@@ -16,6 +16,7 @@ const (
 	ETOOLARGE        = "too_large"
 	ETOOMANY         = "too_many_requests"
 	EUNPROCESSABLE   = "unprocessable"
+	EGONE            = "gone" // a single-use or time-limited link that is used up or expired
 	EUNAVAILABLE     = "unavailable"
 	EINTERNAL        = "internal"
 )

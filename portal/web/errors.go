@@ -20,6 +20,7 @@ var statusOf = map[string]int{
 	portal.ETOOLARGE:        http.StatusRequestEntityTooLarge,
 	portal.ETOOMANY:         http.StatusTooManyRequests,
 	portal.EUNPROCESSABLE:   http.StatusUnprocessableEntity,
+	portal.EGONE:            http.StatusGone,
 	portal.EUNAVAILABLE:     http.StatusServiceUnavailable,
 	portal.EINTERNAL:        http.StatusInternalServerError,
 }
