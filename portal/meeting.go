@@ -160,9 +160,30 @@ type ActionItem struct {
 	Version    int        `json:"version" bson:"version"`
 	CreatedAt  time.Time  `json:"created_at" bson:"created_at"`
 	UpdatedAt  time.Time  `json:"updated_at" bson:"updated_at"`
+	// AwaitingConfirm is set while the owners have reported the item
+	// finished (100 % with evidence) and the committee has not yet
+	// confirmed it or sent it back; the status stays in_progress.
+	AwaitingConfirm bool `json:"awaiting_confirm" bson:"awaiting_confirm"`
+	// CoNames are the co-owners' names, in the order of CoUnitIDs.
+	CoNames     []string `json:"co_names,omitempty" bson:"co_names,omitempty"`
+	CreatedByID string   `json:"created_by_id,omitempty" bson:"created_by_id,omitempty"`
+	ConfirmedBy string   `json:"confirmed_by,omitempty" bson:"confirmed_by,omitempty"`
+	ReviewedBy  string   `json:"reviewed_by,omitempty" bson:"reviewed_by,omitempty"`
+	// DueSetAt is when the current due date was set (at creation or by the
+	// last change of it): the warning rung is placed in the span from it
+	// to the due time.
+	DueSetAt time.Time `json:"due_set_at" bson:"due_set_at"`
+	// SubCount is how many sub-items the item has; an item with sub-items
+	// takes its progress from them.
+	SubCount int `json:"sub_count,omitempty" bson:"sub_count,omitempty"`
+	// Events is the item's history besides progress updates: edits,
+	// confirmation, send-backs, reviews, chasing rungs, cancellation.
+	Events []ActionEvent `json:"events,omitempty" bson:"events,omitempty"`
 }
 
-// Overdue reports whether the item is still open past its due time at now.
+// Overdue reports whether the item is still open past its due time at now;
+// an item whose owners have reported it finished waits for the committee,
+// not for them, and is not overdue.
 func (i *ActionItem) Overdue(now time.Time) bool {
-	return (i.Status == ActionOpen || i.Status == ActionInProgress) && !now.Before(i.Due)
+	return (i.Status == ActionOpen || i.Status == ActionInProgress) && !i.AwaitingConfirm && !now.Before(i.Due)
 }

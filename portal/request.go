@@ -316,6 +316,8 @@ type RequestFilter struct {
 	OverdueAt *time.Time
 	IDs       []string
 	ParentID  string
+	// SourceID selects requests raised at that meeting, forum or visit.
+	SourceID string
 	// ByDue orders by the running deadline (soonest first) instead of newest first.
 	ByDue  bool
 	Offset int

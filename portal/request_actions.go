@@ -36,6 +36,8 @@ var ActionNames = map[Action]string{
 	"merge_child": "并入子诉求", "close_child": "随主诉求办结",
 	"extension_request": "申请延期", "extension_approve": "同意延期", "extension_refuse": "不同意延期",
 	"warn": "预警", "chase": "催办", "supervise": "督办", "censure": "通报",
+	"feedback_review": "不满意转复核", "feedback_unrated": "未评价关闭",
+	ActSpotCheck: "抽查核实",
 }
 
 // PublicActions are the actions users take through the API and pages.

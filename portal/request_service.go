@@ -401,6 +401,8 @@ type RequestQuery struct {
 	Enterprise string
 	Q          string
 	Overdue    bool
+	// Source selects the requests raised at that meeting or visit (its id).
+	Source string
 	// Statuses, when Status is empty, selects requests in any of these
 	// states (the triage queue asks for TriageStatuses).
 	Statuses []Status
@@ -439,7 +441,7 @@ func (s *RequestService) List(ctx context.Context, q RequestQuery) (*RequestPage
 	f := map[string]string{}
 	checkPaging(f, &q.Page, &q.PerPage, DefaultRequestsPerPage, MaxRequestsPerPage)
 	filter := RequestFilter{DepartmentID: q.Department, Category: q.Category, Channel: Channel(q.Channel),
-		EnterpriseID: q.Enterprise, ByDue: q.ByDue}
+		EnterpriseID: q.Enterprise, ByDue: q.ByDue, SourceID: q.Source}
 	switch {
 	case q.Status == "" && len(q.Statuses) > 0:
 		for _, st := range q.Statuses {
@@ -470,6 +472,9 @@ func (s *RequestService) List(ctx context.Context, q RequestQuery) (*RequestPage
 	}
 	if len(q.Enterprise) > 64 {
 		f["enterprise"] = "未知的企业"
+	}
+	if len(q.Source) > 64 {
+		f["source"] = "未知的来源会议或走访"
 	}
 	if qt, ok := cleanText(q.Q); !ok || utf8.RuneCountInString(qt) > 50 {
 		f["q"] = "搜索词不能超过 50 个字"

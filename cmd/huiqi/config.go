@@ -38,6 +38,7 @@ type Config struct {
 	LadderRaw string
 	SweepRaw  string
 	AttachRaw string
+	ReopenRaw string
 
 	// Filled by Validate.
 	Location *time.Location
@@ -50,6 +51,9 @@ type Config struct {
 	SweepEvery time.Duration
 	// AttachmentBytes caps one attachment of a request.
 	AttachmentBytes int64
+	// FeedbackMaxReopen is how many reopenings feedback may cause before
+	// an unhappy answer goes to a dispatcher for review.
+	FeedbackMaxReopen int
 }
 
 // setting describes one configuration value.
@@ -79,6 +83,7 @@ func (c *Config) settings() []setting {
 		{"sla-ladder", "HUIQI_SLA_LADDER", portal.DefaultLadderSpec, "chasing ladder: warn=percent of the allowed time, supervise= and censure= working days after the deadline (0 is off), escalate=on|off proposes censured requests for the next tier", false, &c.LadderRaw},
 		{"sla-sweep", "HUIQI_SLA_SWEEP", "5m", "how often the SLA sweeper re-derives scheduled chasing rungs from MongoDB (10s to 1h)", false, &c.SweepRaw},
 		{"attachment-max-mb", "HUIQI_ATTACHMENT_MAX_MB", "20", "largest attachment of a request, in MB (1 to 200); page forms carry up to 64 MB at once", false, &c.AttachRaw},
+		{"feedback-max-reopen", "HUIQI_FEEDBACK_MAX_REOPEN", "2", "how many times an unsolved or dissatisfied answer reopens a request before the next one goes to a dispatcher for review (0 to 10)", false, &c.ReopenRaw},
 	}
 }
 
@@ -178,6 +183,11 @@ func (c *Config) Validate() error {
 		bad("HUIQI_ATTACHMENT_MAX_MB", "%q must be a whole number of MB from 1 to 200", c.AttachRaw)
 	} else {
 		c.AttachmentBytes = int64(mb) << 20
+	}
+	if n, err := strconv.Atoi(c.ReopenRaw); err != nil || n < 0 || n > 10 {
+		bad("HUIQI_FEEDBACK_MAX_REOPEN", "%q must be a whole number from 0 to 10", c.ReopenRaw)
+	} else {
+		c.FeedbackMaxReopen = n
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)

@@ -41,6 +41,7 @@ func newRootCmd() *cobra.Command {
 		newServeCmd("worker", "Run only the job worker and scheduler (server mode: needs shared MongoDB and Redis)", modeWorker),
 		newSeedCmd(),
 		newReindexCmd(),
+		newKPICmd(),
 		newUserCmd(),
 		newVersionCmd(),
 	)

@@ -123,6 +123,12 @@ func seedDemo(ctx context.Context, st *stack) (string, error) {
 	if err := seedDemoRequests(ctx, st); err != nil {
 		return "", err
 	}
+	if err := seedDemoMeetings(ctx, st); err != nil {
+		return "", err
+	}
+	if err := seedDemoActionItems(ctx, st); err != nil {
+		return "", err
+	}
 	st.log.Info("demo data loaded", "org_units", len(docs), "enterprises", len(demo.Enterprises()), "users", len(demo.Users()))
 	return password, nil
 }

@@ -38,6 +38,20 @@ func seedDemoRequests(ctx context.Context, st *stack) error {
 	if n == 0 {
 		return nil
 	}
+	// The feedback stage: every resolved request gets its survey (the
+	// feedback listener, on the story clock), and the enterprises answer,
+	// are phoned, stay silent or are unhappy (portal/demo/feedback.go).
+	feedback := &portal.FeedbackService{Requests: requests, Surveys: mongostore.NewSurveyStore(st.db), Calendar: calendar,
+		MaxReopen: st.cfg.FeedbackMaxReopen, Now: time.Now}
+	requests.Events = append(requests.Events, feedback)
+	if _, err := demo.SeedFeedback(ctx, feedback, start); err != nil {
+		return fmt.Errorf("demo feedback: %w", err)
+	}
+	// A finished spot check of the closed requests (portal/demo/spotchecks.go).
+	if _, err := demo.SeedSpotCheck(ctx, &portal.SpotCheckService{Store: mongostore.NewSpotCheckStore(st.db), Requests: requests,
+		Users: requests.Users, Audit: auditor, Zone: st.cfg.Location, Now: time.Now}); err != nil {
+		return fmt.Errorf("demo spot check: %w", err)
+	}
 	if st.requestIndex != nil {
 		docs, err := portal.RequestIndexDocuments(ctx, store)
 		if err != nil {
@@ -46,6 +60,11 @@ func seedDemoRequests(ctx context.Context, st *stack) error {
 		if err := st.requestIndex.Upsert(ctx, docs...); err != nil {
 			return fmt.Errorf("index demo requests: %w", err)
 		}
+	}
+	// The counters are recomputed once the whole story (feedback included)
+	// is played, rather than kept by a listener through it.
+	if _, _, err := st.rebuildKPIs(ctx, nil); err != nil {
+		return fmt.Errorf("demo rate counters: %w", err)
 	}
 	st.log.Info("demo requests loaded", "requests", n, "took", time.Since(start).Round(time.Millisecond))
 	return nil

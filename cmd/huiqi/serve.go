@@ -154,8 +154,26 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 	requests.Rungs = chaser
 	chasing := jobs.NewSLA(jobs.SLAOptions{Chaser: chaser, Redis: st.redis, Registerer: reg, Log: log, SweepEvery: cfg.SweepEvery})
 	requests.Events = append(requests.Events, chasing)
+	kpis := st.kpiService()
+	meetings, visits := st.meetingServices(requests, auditor)
+	actionItems := st.actionItemService(requests, auditor, calendar)
+	actionJobs := jobs.NewActionItems(jobs.ActionItemsOptions{Service: actionItems, Redis: st.redis, Log: log, SweepEvery: cfg.SweepEvery})
+	actionItems.Events = append(actionItems.Events, actionJobs)
+	meetings.Actions = actionItems
+	requests.Events = append(requests.Events, &portal.KPICounter{Store: kpis.Store, Location: cfg.Location})
+	feedback := &portal.FeedbackService{Requests: requests, Surveys: mongostore.NewSurveyStore(st.db), Calendar: calendar,
+		MaxReopen: cfg.FeedbackMaxReopen, Now: time.Now}
+	feedbackJobs := jobs.NewFeedback(jobs.FeedbackOptions{Service: feedback, Redis: st.redis, Log: log})
+	feedback.Timers = feedbackJobs
+	requests.Events = append(requests.Events, feedback)
 	if runner != nil {
 		if err := chasing.Install(runner); err != nil {
+			return err
+		}
+		if err := feedbackJobs.Install(runner); err != nil {
+			return err
+		}
+		if err := actionJobs.Install(runner); err != nil {
 			return err
 		}
 		if err := runner.Start(); err != nil {
@@ -163,6 +181,8 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 		}
 		defer runner.Shutdown()
 	}
+	spotChecks := &portal.SpotCheckService{Store: mongostore.NewSpotCheckStore(st.db), Requests: requests, Users: users,
+		Audit: auditor, Zone: cfg.Location, Now: time.Now}
 	jobsUI := asynqmon.New(asynqmon.Options{RootPath: "/admin/jobs", RedisConnOpt: st.redisOpt})
 	defer jobsUI.Close()
 	srv, err := web.NewServer(web.Options{
@@ -185,8 +205,14 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 		Routing:        routing,
 		CategoryAdmin:  &portal.CategoryService{Store: categories, Audit: auditor},
 		Chasing:        chaser,
+		Feedback:       feedback,
 		SLA:            slaPlans,
 		JobsUI:         jobsUI,
+		KPIs:           kpis,
+		Meetings:       meetings,
+		Visits:         visits,
+		SpotChecks:     spotChecks,
+		ActionItems:    actionItems,
 		Location:       cfg.Location,
 		Version:        version,
 		SecureCookies:  strings.HasPrefix(cfg.PublicURL(), "https://"),

@@ -1123,7 +1123,9 @@ func (p *requestPlanner) source(req int, filer string, meeting *demoMeeting, at 
 	switch {
 	case meeting != nil:
 		in.SourceName = fmt.Sprintf(meeting.name, local.Year(), local.Month())
+		in.SourceID = demoMeetingID(meeting) // meetings.go seeds the meeting itself
 	case in.Channel == portal.ChannelVisit:
+		in.SourceID = demoVisitID(p.plan.requests[req].ent.ID, local)
 		who := "区领导挂点"
 		for id, u := range p.username {
 			if u == filer && p.taskForce[id] != "" {

@@ -75,6 +75,11 @@ var migrations = []Migration{
 	{Version: 7, Name: "request_categories", Up: seedCategories},
 	{Version: 8, Name: "routing_rules", Up: routingRuleIndexes},
 	{Version: 9, Name: "keyed_collections", Up: createKeyedCollections},
+	{Version: 10, Name: "surveys", Up: surveyIndexes},
+	{Version: 11, Name: "kpi_counters", Up: kpiIndexes},
+	{Version: 12, Name: "spot_checks", Up: spotCheckIndexes},
+	{Version: 13, Name: "meetings", Up: meetingIndexes},
+	{Version: 14, Name: "action_items", Up: actionItemIndexes},
 }
 
 // createKeyedCollections creates up front the collections that are only

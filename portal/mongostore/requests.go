@@ -165,6 +165,9 @@ func requestQuery(f portal.RequestFilter) bson.D {
 	if f.ParentID != "" {
 		add("parent_id", f.ParentID)
 	}
+	if f.SourceID != "" {
+		add("source.id", f.SourceID)
+	}
 	if f.OverdueAt != nil {
 		add("due_at", bson.D{{Key: "$lte", Value: *f.OverdueAt}})
 		add("status", bson.D{{Key: "$in", Value: portal.OpenStatuses}})

@@ -206,7 +206,12 @@ func (s *Server) apiAddAttachment(c *gin.Context) {
 // attachmentUpload reads the file of field "file", refusing a body over
 // the attachment limit before it is read in full.
 func (s *Server) attachmentUpload(c *gin.Context) (portal.Upload, error) {
-	limit := s.opt.Requests.AttachmentLimit()
+	return s.uploadOf(c, s.opt.Requests.AttachmentLimit())
+}
+
+// uploadOf reads the file of field "file", refusing a body over limit
+// bytes (plus the multipart framing) before it is read in full.
+func (s *Server) uploadOf(c *gin.Context, limit int64) (portal.Upload, error) {
 	tooLarge := &portal.Error{Code: portal.ETOOLARGE, Message: fmt.Sprintf("附件不能超过 %s，请压缩或拆分后再上传", sizeLabel(limit)),
 		Fields: map[string]string{"file": "文件过大"}}
 	if c.Request.ContentLength > limit+uploadSlack {

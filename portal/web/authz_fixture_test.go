@@ -144,8 +144,13 @@ func newAuthzFixture(t *testing.T, redis *portaltest.Redis) *authzFixture {
 		Enterprises: entSvc, Registrations: regs, Matcher: matcher,
 		Notifications: &portal.NotificationService{Store: notes, Audit: auditor, Now: time.Now},
 		Calendar:      &portal.CalendarService{Store: mongostore.NewCalendarStore(db), Audit: auditor, Now: time.Now},
+		SpotChecks:    testSpotCheckService(db, reqs, auditor, time.UTC), // api_spotchecks_test.go
 		Requests:      reqs, Categories: mongostore.NewCategoryStore(db), SLA: sla,
+		Feedback: testFeedbackService(db, reqs, sla), // feedback_test.go
+		KPIs:     testKPIService(db, reqs),           // the rate rows: pages_kpis_test.go
 	})
+	srv.opt.Meetings, srv.opt.Visits = testMeetingServices(db, reqs, auditor, time.Now) // api_meetings_test.go
+	srv.opt.ActionItems = testActionItemService(db, auditor, reqs)                      // api_action_items_test.go
 	portaltest.Must(t, err, "new server")
 	f := &authzFixture{db: db, srv: srv, auth: auth, sessions: sessions, tokens: map[string]string{},
 		notes: map[string]string{}, policies: map[string]string{}, reqs: reqs, requests: map[string]string{}}
@@ -326,6 +331,18 @@ func (f *authzFixture) resolve(t *testing.T, ref, actor, object string) string {
 	}
 	if id, ok := f.resolveSLA(t, kind, actor, object); ok {
 		return id
+	}
+	if id, ok := f.resolveFeedback(t, kind, actor, object); ok {
+		return id
+	}
+	if id, ok := f.resolveSpotCheck(t, kind, actor, object); ok {
+		return id
+	}
+	if id, ok := f.resolveMeeting(t, kind, actor, object); ok {
+		return id
+	}
+	if strings.HasPrefix(kind, "act-") { // action items: api_action_items_test.go
+		return f.resolveAction(t, kind, actor, object)
 	}
 	t.Fatalf("unknown object kind %q", ref)
 	return ""

@@ -458,7 +458,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for route, entry := range authzSLATable(t) { // the SLA plan and extension rows live in api_sla_test.go
 		table[route] = entry
 	}
+	for route, entry := range authzFeedbackTable(t) { // the phone record: feedback_test.go
+		table[route] = entry
+	}
 	for route, entry := range authzRoutingTable(t) { // routing rules and categories: api_routing_test.go
+		table[route] = entry
+	}
+	for route, entry := range authzKPITable(t) { // the rates: pages_kpis_test.go
+		table[route] = entry
+	}
+	for route, entry := range authzSpotCheckTable(t) { // spot checks: api_spotchecks_test.go
+		table[route] = entry
+	}
+	for route, entry := range authzMeetingTable(t) { // meetings and visits: api_meetings_test.go
+		table[route] = entry
+	}
+	for route, entry := range authzActionTable(t) { // action items and the board: api_action_items_test.go
 		table[route] = entry
 	}
 	groups := map[string][]string{}

@@ -215,6 +215,7 @@ type requestDetailData struct {
 	Policies     []linkView
 	Forms        []actionForm
 	Extension    extensionView
+	Feedback     *feedbackPanelView // the enterprise's answer and the survey (回访)
 	MayAttach    bool
 	AttachError  string
 	UploadMaxMiB int64
@@ -308,6 +309,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, r *portal.Request, fa
 			Kind: attachmentKind(att.ContentType)})
 	}
 	d.Extension = s.extensionOf(ctx, r, now)
+	d.Feedback = s.feedbackPanelOf(ctx, r, now)
 	d.Parent, d.Children = s.relatedRequests(ctx, r)
 	d.Policies = s.relatedPolicies(ctx, r)
 	forms, err := s.actionForms(ctx, r, "/requests/"+r.ID, csrf, nil)

@@ -36,6 +36,7 @@ type requestForm struct {
 	Category     string
 	Type         string
 	Channel      string
+	SourceID     string // the meeting or visit, when the form was opened from its page
 	SourceName   string
 	ContactName  string
 	ContactPhone string
@@ -188,6 +189,10 @@ func (s *Server) requestNewPage(c *gin.Context) {
 		if a.Has(portal.RoleLiaison) {
 			form.Channel = string(portal.ChannelVisit)
 		}
+		// A meeting's page links here with its channel and itself as the source.
+		if ch := portal.Channel(c.Query("channel")); ch.NeedsSource() {
+			form.Channel, form.SourceID, form.SourceName = string(ch), c.Query("source_id"), c.Query("source_name")
+		}
 	}
 	s.renderRequestNew(c, http.StatusOK, form, nil, false)
 }
@@ -201,8 +206,8 @@ func (s *Server) requestFileSubmit(c *gin.Context) {
 	}
 	form := requestForm{EnterpriseID: strings.TrimSpace(c.PostForm("enterprise_id")), Title: c.PostForm("title"),
 		Description: c.PostForm("description"), Category: c.PostForm("category"), Type: c.PostForm("type"),
-		Channel: c.PostForm("channel"), SourceName: c.PostForm("source_name"), ContactName: c.PostForm("contact_name"),
-		ContactPhone: c.PostForm("contact_phone"), Urgent: c.PostForm("urgent") != ""}
+		Channel: c.PostForm("channel"), SourceID: strings.TrimSpace(c.PostForm("source_id")), SourceName: c.PostForm("source_name"),
+		ContactName: c.PostForm("contact_name"), ContactPhone: c.PostForm("contact_phone"), Urgent: c.PostForm("urgent") != ""}
 	uploads, err := formUploads(c, "attachments", s.uploadLimit())
 	if err != nil {
 		s.fail(c, err)
@@ -210,11 +215,11 @@ func (s *Server) requestFileSubmit(c *gin.Context) {
 	}
 	in := portal.RequestInput{EnterpriseID: form.EnterpriseID, Title: form.Title, Description: form.Description,
 		Category: form.Category, Type: portal.RequestType(form.Type), Channel: portal.Channel(form.Channel),
-		SourceName: form.SourceName, ContactName: form.ContactName, ContactPhone: form.ContactPhone, Urgent: form.Urgent}
+		SourceID: form.SourceID, SourceName: form.SourceName, ContactName: form.ContactName, ContactPhone: form.ContactPhone, Urgent: form.Urgent}
 	// The page hides the source field for channels without one, so what
 	// it still holds from an earlier choice is not the visitor's intent.
 	if !in.Channel.NeedsSource() {
-		in.SourceName = ""
+		in.SourceID, in.SourceName = "", ""
 	}
 	r, err := s.opt.Requests.File(c.Request.Context(), in, uploads)
 	switch portal.ErrorCode(err) {

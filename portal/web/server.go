@@ -72,6 +72,20 @@ type Options struct {
 	// nil JobsUI says the console does not run in this process.
 	Chasing *portal.Chaser
 	JobsUI  http.Handler
+	// Feedback runs the surveys (回访): the public survey pages, the phone
+	// record and the follow-up list.
+	Feedback *portal.FeedbackService
+	// KPIs answers the rates, the dashboard and the scorecards (一诉一考).
+	KPIs *portal.KPIService
+	// Meetings keeps the chains' meetings and their topics and minutes;
+	// Visits the liaisons' company visits and the requests raised there.
+	Meetings *portal.MeetingService
+	Visits   *portal.VisitService
+	// SpotChecks draws the spot checks (抽查) and records their verifications.
+	SpotChecks *portal.SpotCheckService
+	// ActionItems keeps the meetings' action items (议定事项) and the
+	// committee board; nil serves their pages and API as unavailable.
+	ActionItems *portal.ActionItemService
 }
 
 // Server is the HTTP face of the portal.
@@ -139,8 +153,14 @@ func (s *Server) routes() {
 	api.GET("/requests/similar", s.apiSimilarRequests)
 	s.routingRoutes(api)
 	s.slaRoutes(api)
+	s.feedbackRoutes(api)
+	s.kpiRoutes(api)
+	s.spotCheckRoutes(api)
+	s.meetingRoutes(api)
+	s.actionItemRoutes(api)
 	s.enterprisePageRoutes()
 	s.requestPageRoutes()
+	s.feedbackPageRoutes()
 	s.overduePageRoutes()
 	s.jobsRoutes()
 
