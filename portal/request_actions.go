@@ -11,7 +11,8 @@ import (
 // Action is something done to a request.
 type Action string
 
-// Request actions. Reopen and close come with the enterprise's feedback.
+// Request actions. Reopen and close come only with the enterprise's
+// feedback (FeedbackService.settle), never through Act.
 const (
 	ActDispatch   Action = "dispatch"
 	ActRedispatch Action = "redispatch"
@@ -156,17 +157,6 @@ func (s *RequestService) act(ctx context.Context, id string, action Action, in A
 		err = s.escalate(next, in, &ev)
 	case ActMerge:
 		master, err = s.mergeInto(ctx, next, in, &ev)
-	case ActReopen, ActClose:
-		ev.Note = strings.TrimSpace(in.Reason)
-		if action == ActReopen {
-			next.Reopened++
-			next.HandlerID, next.HandlerName = "", ""
-			if err = s.plan(ctx, next, now); err != nil {
-				return nil, err
-			}
-		} else {
-			next.ClosedAt = &now
-		}
 	}
 	if err != nil {
 		return nil, err
