@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -57,18 +58,22 @@ func (s *KPIStore) IncKPIs(ctx context.Context, incs []portal.KPIIncrement) erro
 	return translate(err, "统计计数")
 }
 
-// FindKPIDocs returns the counter documents with these ids that exist.
+// FindKPIDocs returns the counter documents with these ids that exist,
+// one lookup by _id each: embedded FerretDB hands only _id equality to
+// SQLite and would decode every counter document for an $in, and a
+// report asks for at most KPIMaxMonths documents.
 func (s *KPIStore) FindKPIDocs(ctx context.Context, ids []string) ([]*portal.KPIDoc, error) {
 	out := []*portal.KPIDoc{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	cur, err := s.coll().Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
-	if err != nil {
-		return nil, translate(err, "统计计数")
-	}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, translate(err, "统计计数")
+	for _, id := range ids {
+		var d portal.KPIDoc
+		err := s.coll().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
+		if err != nil {
+			return nil, translate(err, "统计计数")
+		}
+		out = append(out, &d)
 	}
 	return out, nil
 }
