@@ -60,28 +60,8 @@ var actionListProjection = bson.D{{Key: "description", Value: 0}, {Key: "events"
 // the description and history, but keep the progress updates (evidence
 // counts and the latest note are shown).
 func (s *ActionItemStore) FindActionItems(ctx context.Context, f portal.ActionItemFilter) ([]*portal.ActionItem, int, error) {
-	q := actionQuery(f)
-	total, err := s.coll().CountDocuments(ctx, q)
-	if err != nil {
-		return nil, 0, translate(err, "议定事项")
-	}
-	opts := options.Find().SetSort(bson.D{{Key: "final", Value: 1}, {Key: "due", Value: 1}, {Key: "_id", Value: 1}}).
-		SetProjection(actionListProjection)
-	if f.Offset > 0 {
-		opts.SetSkip(int64(f.Offset))
-	}
-	if f.Limit > 0 {
-		opts.SetLimit(int64(f.Limit))
-	}
-	cur, err := s.coll().Find(ctx, q, opts)
-	if err != nil {
-		return nil, 0, translate(err, "议定事项")
-	}
-	out := []*portal.ActionItem{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, 0, translate(err, "议定事项")
-	}
-	return out, int(total), nil
+	sort := bson.D{{Key: "final", Value: 1}, {Key: "due", Value: 1}, {Key: "_id", Value: 1}}
+	return findProjectedPage[portal.ActionItem](ctx, s.coll(), actionQuery(f), sort, actionListProjection, f.Offset, f.Limit, "议定事项")
 }
 
 // actionQuery is f as a query; every set field must match.

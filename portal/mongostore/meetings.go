@@ -38,31 +38,11 @@ func (s *MeetingStore) FindMeetingByID(ctx context.Context, id string) (*portal.
 // FindMeetings returns one page of the matching meetings, without their
 // minutes, latest first (or soonest first), and the total.
 func (s *MeetingStore) FindMeetings(ctx context.Context, f portal.MeetingFilter) ([]*portal.Meeting, int, error) {
-	q := meetingQuery(f)
-	total, err := s.coll().CountDocuments(ctx, q)
-	if err != nil {
-		return nil, 0, translate(err, "会议")
-	}
 	sort := bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: 1}}
 	if f.Soonest {
 		sort = bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}
 	}
-	opts := options.Find().SetSort(sort).SetProjection(bson.D{{Key: "minutes", Value: 0}})
-	if f.Offset > 0 {
-		opts.SetSkip(int64(f.Offset))
-	}
-	if f.Limit > 0 {
-		opts.SetLimit(int64(f.Limit))
-	}
-	cur, err := s.coll().Find(ctx, q, opts)
-	if err != nil {
-		return nil, 0, translate(err, "会议")
-	}
-	out := []*portal.Meeting{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, 0, translate(err, "会议")
-	}
-	return out, int(total), nil
+	return findProjectedPage[portal.Meeting](ctx, s.coll(), meetingQuery(f), sort, bson.D{{Key: "minutes", Value: 0}}, f.Offset, f.Limit, "会议")
 }
 
 // meetingQuery turns a filter into a query document, every condition a

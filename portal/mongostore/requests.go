@@ -101,31 +101,11 @@ var listProjection = bson.D{{Key: "description", Value: 0}, {Key: "timeline", Va
 
 // FindRequests returns one page of the matching requests and the total.
 func (s *RequestStore) FindRequests(ctx context.Context, f portal.RequestFilter) ([]*portal.Request, int, error) {
-	q := requestQuery(f)
-	total, err := s.coll().CountDocuments(ctx, q)
-	if err != nil {
-		return nil, 0, translate(err, "诉求")
-	}
 	sort := bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: 1}}
 	if f.ByDue {
 		sort = bson.D{{Key: "due_sort", Value: 1}, {Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}
 	}
-	opts := options.Find().SetSort(sort).SetProjection(listProjection)
-	if f.Offset > 0 {
-		opts.SetSkip(int64(f.Offset))
-	}
-	if f.Limit > 0 {
-		opts.SetLimit(int64(f.Limit))
-	}
-	cur, err := s.coll().Find(ctx, q, opts)
-	if err != nil {
-		return nil, 0, translate(err, "诉求")
-	}
-	out := []*portal.Request{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, 0, translate(err, "诉求")
-	}
-	return out, int(total), nil
+	return findProjectedPage[portal.Request](ctx, s.coll(), requestQuery(f), sort, listProjection, f.Offset, f.Limit, "诉求")
 }
 
 // requestQuery turns a filter into a query document; every condition is a

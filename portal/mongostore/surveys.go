@@ -133,24 +133,5 @@ func (s *SurveyStore) FindSurveys(ctx context.Context, f portal.SurveyFilter) ([
 		q = append(q, bson.E{Key: "$or", Value: bson.A{bson.D{{Key: "request_no", Value: re}},
 			bson.D{{Key: "title", Value: re}}, bson.D{{Key: "enterprise_name", Value: re}}}})
 	}
-	total, err := s.coll().CountDocuments(ctx, q)
-	if err != nil {
-		return nil, 0, translate(err, "评价")
-	}
-	opts := options.Find().SetSort(bson.D{{Key: "remind_at", Value: 1}, {Key: "_id", Value: 1}})
-	if f.Offset > 0 {
-		opts.SetSkip(int64(f.Offset))
-	}
-	if f.Limit > 0 {
-		opts.SetLimit(int64(f.Limit))
-	}
-	cur, err := s.coll().Find(ctx, q, opts)
-	if err != nil {
-		return nil, 0, translate(err, "评价")
-	}
-	out := []*portal.Survey{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, 0, translate(err, "评价")
-	}
-	return out, int(total), nil
+	return findPage[portal.Survey](ctx, s.coll(), q, bson.D{{Key: "remind_at", Value: 1}, {Key: "_id", Value: 1}}, f.Offset, f.Limit, "评价")
 }

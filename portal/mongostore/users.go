@@ -150,11 +150,20 @@ func (s *UserStore) UpdateUser(ctx context.Context, id string, upd portal.UserUp
 
 // findPage runs a filtered, sorted, paginated find and a count.
 func findPage[T any](ctx context.Context, c *mongo.Collection, q, sort bson.D, offset, limit int, what string) ([]*T, int, error) {
+	return findProjectedPage[T](ctx, c, q, sort, nil, offset, limit, what)
+}
+
+// findProjectedPage is findPage reading only the fields projection keeps
+// (all when nil): lists leave out long texts and histories.
+func findProjectedPage[T any](ctx context.Context, c *mongo.Collection, q, sort, projection bson.D, offset, limit int, what string) ([]*T, int, error) {
 	total, err := c.CountDocuments(ctx, q)
 	if err != nil {
 		return nil, 0, translate(err, what)
 	}
 	opts := options.Find().SetSort(sort)
+	if projection != nil {
+		opts.SetProjection(projection)
+	}
 	if offset > 0 {
 		opts.SetSkip(int64(offset))
 	}
