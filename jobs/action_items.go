@@ -142,35 +142,7 @@ func (j *ActionItems) enqueue(ctx context.Context, p portal.PlannedActionRung, n
 	if err != nil {
 		return 0, err
 	}
-	var opts []asynq.Option
-	due := !p.At.After(now)
-	if !due {
-		opts = append(opts, asynq.ProcessAt(j.wall().Add(p.At.Sub(now))))
-	}
-	_, err = j.client.EnqueueContext(ctx, task, opts...)
-	switch {
-	case err == nil:
-		return enqueueAdded, nil
-	case !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask):
-		return 0, fmt.Errorf("enqueue %s: %w", p.Key, err)
-	case !due:
-		return enqueueKept, nil
-	}
-	info, err := j.inspector.GetTaskInfo(rungQueue, p.Key.String())
-	if errors.Is(err, asynq.ErrTaskNotFound) {
-		return enqueueKept, nil // it ran meanwhile
-	}
-	if err != nil {
-		return 0, fmt.Errorf("inspect %s: %w", p.Key, err)
-	}
-	switch info.State {
-	case asynq.TaskStateScheduled, asynq.TaskStateRetry, asynq.TaskStateArchived:
-		if err := j.inspector.RunTask(rungQueue, p.Key.String()); err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
-			return 0, fmt.Errorf("run %s now: %w", p.Key, err)
-		}
-		return enqueuePromoted, nil
-	}
-	return enqueueKept, nil
+	return enqueueRung(ctx, j.client, j.inspector, task, p.Key.String(), p.At, now, j.wall())
 }
 
 // HandleRungTask acts on the rung a task names; the service re-reads the

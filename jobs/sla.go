@@ -186,31 +186,40 @@ func (s *SLA) enqueue(ctx context.Context, p portal.PlannedRung, now time.Time) 
 	if err != nil {
 		return 0, err
 	}
+	return enqueueRung(ctx, s.client, s.inspector, task, p.Key.String(), p.At, now, s.wall())
+}
+
+// enqueueRung adds task, whose TaskID is id, to run at at on the caller's
+// clock (now), carried onto the wall clock asynq schedules by; a rung
+// already due runs at once, and a waiting task of a rung already due is
+// made to run now. Request and action-item rungs share it.
+func enqueueRung(ctx context.Context, client *asynq.Client, inspector *asynq.Inspector, task *asynq.Task, id string,
+	at, now, wall time.Time) (enqueueState, error) {
 	var opts []asynq.Option
-	due := !p.At.After(now)
+	due := !at.After(now)
 	if !due {
-		opts = append(opts, asynq.ProcessAt(s.wall().Add(p.At.Sub(now))))
+		opts = append(opts, asynq.ProcessAt(wall.Add(at.Sub(now))))
 	}
-	_, err = s.client.EnqueueContext(ctx, task, opts...)
+	_, err := client.EnqueueContext(ctx, task, opts...)
 	switch {
 	case err == nil:
 		return enqueueAdded, nil
 	case !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask):
-		return 0, fmt.Errorf("enqueue %s: %w", p.Key, err)
+		return 0, fmt.Errorf("enqueue %s: %w", id, err)
 	case !due:
 		return enqueueKept, nil
 	}
-	info, err := s.inspector.GetTaskInfo(rungQueue, p.Key.String())
+	info, err := inspector.GetTaskInfo(rungQueue, id)
 	if errors.Is(err, asynq.ErrTaskNotFound) {
 		return enqueueKept, nil // it ran meanwhile
 	}
 	if err != nil {
-		return 0, fmt.Errorf("inspect %s: %w", p.Key, err)
+		return 0, fmt.Errorf("inspect %s: %w", id, err)
 	}
 	switch info.State {
 	case asynq.TaskStateScheduled, asynq.TaskStateRetry, asynq.TaskStateArchived:
-		if err := s.inspector.RunTask(rungQueue, p.Key.String()); err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
-			return 0, fmt.Errorf("run %s now: %w", p.Key, err)
+		if err := inspector.RunTask(rungQueue, id); err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
+			return 0, fmt.Errorf("run %s now: %w", id, err)
 		}
 		return enqueuePromoted, nil
 	}
