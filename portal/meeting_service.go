@@ -958,3 +958,16 @@ func (s *MeetingService) LinkableRequests(ctx context.Context, m *Meeting) ([]*R
 	}
 	return out, nil
 }
+
+// CheckSource confirms that meeting id, which the actor in ctx sees, is of
+// channel ch, and returns its title: requests raised there name it.
+func (s *MeetingService) CheckSource(ctx context.Context, ch Channel, id string) (string, error) {
+	m, err := s.Get(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if m.Type.Channel() != ch {
+		return "", Errorf(EINVALID, "来源是%s，渠道应为“%s”", MeetingTypeNames[m.Type], ChannelNames[m.Type.Channel()])
+	}
+	return m.Title, nil
+}

@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -333,5 +334,41 @@ func TestMeetingRaisedRequests(t *testing.T) {
 	portaltest.Must(t, err, "action items without a lister")
 	if items != nil {
 		t.Fatalf("action items without a lister: %v", items)
+	}
+}
+
+// TestMeetingSourceChecked: with the meeting service checking sources, a
+// request names as its source only a meeting the filer sees and of its
+// channel; anything else is refused with the field named and nothing stored.
+func TestMeetingSourceChecked(t *testing.T) {
+	f := newMtgFixture(t)
+	f.Requests.Sources = f.Meetings
+	port := f.create(t, "committee", portMeeting(f.now.AddDate(0, 0, -1)))
+	jewelry := portMeeting(f.now.AddDate(0, 0, -2))
+	jewelry.ChainID, jewelry.Title, jewelry.EnterpriseIDs = "chain-jewelry", "黄金珠宝产业链联席会议", nil
+	other := f.create(t, "admin", jewelry)
+	rf := &reqFixture{World: f.World}
+	raised := rf.file(t, "liaison", func(in *portal.RequestInput) {
+		in.EnterpriseID, in.Channel, in.SourceID, in.SourceName = "ent-001", portal.ChannelJointMeeting, port.ID, port.Title
+	})
+	if raised.Source == nil || raised.Source.ID != port.ID {
+		t.Fatalf("raised at a visible meeting: source %+v", raised.Source)
+	}
+	before := f.count(t, "requests")
+	for _, c := range []struct{ name, channel, id, want string }{
+		{"a meeting the liaison cannot see", string(portal.ChannelJointMeeting), other.ID, "来源会议不存在"},
+		{"no such meeting", string(portal.ChannelJointMeeting), "mtg-nowhere", "来源会议不存在"},
+		{"a joint meeting named as a micro-forum", string(portal.ChannelMicroForum), port.ID, "渠道应为“联席会议”"},
+	} {
+		in := goodInput()
+		in.EnterpriseID, in.Channel, in.SourceID, in.SourceName = "ent-001", portal.Channel(c.channel), c.id, "某次会议"
+		_, err := f.Requests.File(f.As(t, "liaison"), in, nil)
+		var e *portal.Error
+		if !errors.As(err, &e) || e.Code != portal.EINVALID || !strings.Contains(e.Fields["source_id"], c.want) {
+			t.Errorf("%s: got %v, want source_id %q", c.name, err, c.want)
+		}
+	}
+	if n := f.count(t, "requests"); n != before {
+		t.Errorf("refused filings stored %d requests", n-before)
 	}
 }

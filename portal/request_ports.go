@@ -80,6 +80,15 @@ type RequestIndexer interface {
 	IndexRequest(ctx context.Context, r *Request) error
 }
 
+// SourceChecker confirms the meeting or forum a request says it was raised
+// at, so that nobody files onto a meeting they cannot see.
+type SourceChecker interface {
+	// CheckSource returns the title of meeting id, which the actor in ctx
+	// must see; ENOTFOUND when it may not, EINVALID when the meeting is not
+	// of the channel ch.
+	CheckSource(ctx context.Context, ch Channel, id string) (string, error)
+}
+
 // RequestEvents hears about every change of a request after it is stored:
 // the chasing scheduler and the rate counters listen here.
 type RequestEvents interface {

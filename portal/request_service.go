@@ -29,8 +29,10 @@ type RequestService struct {
 	Rungs       RungPlanner    // may be nil: no chasing
 	Index       RequestIndexer // may be nil: no similar-request search
 	Events      []RequestEvents
-	Log         *slog.Logger
-	Now         func() time.Time
+	// Sources checks meeting and forum sources; nil accepts any id.
+	Sources SourceChecker
+	Log     *slog.Logger
+	Now     func() time.Time
 	// MaxAttachmentBytes caps one attachment; 0 means DefaultMaxAttachmentBytes.
 	MaxAttachmentBytes int64
 }
@@ -179,6 +181,9 @@ func (s *RequestService) File(ctx context.Context, in RequestInput, uploads []Up
 		}
 	} else if strings.TrimSpace(in.SourceName) != "" || strings.TrimSpace(in.SourceID) != "" {
 		f["source_name"] = "只有联席会议、微论坛和走访渠道需要填写来源"
+	}
+	if err := s.checkSource(ctx, r, f); err != nil {
+		return nil, err
 	}
 	if len(in.PolicyIDs) > 10 {
 		f["policy_ids"] = "最多关联 10 条政策"
@@ -529,4 +534,28 @@ func (s *RequestService) mine(a *Actor, anyOf []RequestScope, all bool) []Reques
 		return anyOf
 	}
 	return out
+}
+
+// checkSource makes sure a meeting or forum named as the source exists, is
+// one the filer sees and fits the channel; visits are created together
+// with their requests, so their ids are not looked up.
+func (s *RequestService) checkSource(ctx context.Context, r *Request, f map[string]string) error {
+	if s.Sources == nil || r.Source == nil || r.Source.ID == "" || r.Channel == ChannelVisit {
+		return nil
+	}
+	if len(r.Source.ID) > 64 {
+		f["source_id"] = "来源会议不存在"
+		return nil
+	}
+	_, err := s.Sources.CheckSource(ctx, r.Channel, r.Source.ID)
+	switch ErrorCode(err) {
+	case "":
+	case ENOTFOUND:
+		f["source_id"] = "来源会议不存在"
+	case EINVALID:
+		f["source_id"] = ErrorMessage(err)
+	default:
+		return err
+	}
+	return nil
 }

@@ -160,6 +160,7 @@ func serve(ctx context.Context, cfg *Config, m mode, demo bool, out interface{ W
 	actionJobs := jobs.NewActionItems(jobs.ActionItemsOptions{Service: actionItems, Redis: st.redis, Log: log, SweepEvery: cfg.SweepEvery})
 	actionItems.Events = append(actionItems.Events, actionJobs)
 	meetings.Actions = actionItems
+	requests.Sources = meetings
 	requests.Events = append(requests.Events, &portal.KPICounter{Store: kpis.Store, Location: cfg.Location})
 	feedback := &portal.FeedbackService{Requests: requests, Surveys: mongostore.NewSurveyStore(st.db), Calendar: calendar,
 		MaxReopen: cfg.FeedbackMaxReopen, Now: time.Now}
