@@ -46,7 +46,9 @@ func TestMeetingPages(t *testing.T) {
 			Contains:    []string{raised.No, "登记本次会议诉求", "/requests/new?channel=joint_meeting&amp;source_id=" + held.ID},
 			NotContains: []string{"记录纪要"}},
 		{Name: "committee page of an upcoming meeting", Method: "GET", Path: nextPath, Actor: "committee", Status: 200,
-			Contains: []string{"提交议题", `name="request_id"`, raised.No}},
+			Contains: []string{"提交议题", `name="request_id"`, raised.No}, NotContains: []string{"确定议定事项"}}, // decided only once held
+		{Name: "committee page of a held meeting", Method: "GET", Path: heldPath, Actor: "committee", Status: 200,
+			Contains: []string{"确定议定事项", heldPath + "/action-items/new"}},
 		{Name: "enterprise page", Method: "GET", Path: nextPath, Actor: "enterprise", Status: 200,
 			Contains: []string{"提交议题", "本企业提交的议题"}, NotContains: []string{`name="request_id"`, "会议纪要", "参会企业", "登记本次会议诉求"}},
 		{Name: "department reads, cannot add", Method: "GET", Path: nextPath, Actor: "handler", Status: 200,
