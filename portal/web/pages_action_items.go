@@ -412,7 +412,10 @@ type actionNewData struct {
 	Units, CoUnits          []adminOption
 	Priority                []adminOption
 	Parents                 []adminOption
-	Form                    map[string]string
+	// Requests are those raised at the meeting or linked to its topics,
+	// offered for linking to the item.
+	Requests []adminOption
+	Form     map[string]string
 }
 
 // actionNewPage shows GET /meetings/{id}/action-items/new to the chain's
@@ -442,6 +445,10 @@ func (s *Server) actionNewPage(c *gin.Context) {
 			d.Parents = append(d.Parents, adminOption{Value: it.ID, Label: it.Title, Selected: it.ID == c.Query("parent")})
 		}
 	}
+	if d.Requests, err = s.meetingRequestOptions(c, ma.Meeting); err != nil {
+		s.fail(c, err)
+		return
+	}
 	s.render(c, http.StatusOK, "action_item_new", "确定议定事项", d)
 }
 
@@ -453,7 +460,8 @@ func (s *Server) actionCreateSubmit(c *gin.Context) {
 	}
 	in := portal.ActionItemInput{Title: c.PostForm("title"), Description: c.PostForm("description"),
 		LeadUnitID: c.PostForm("lead_unit_id"), CoUnitIDs: c.PostFormArray("co_unit_ids"), Due: c.PostForm("due"),
-		Priority: portal.Priority(c.PostForm("priority")), ParentID: c.PostForm("parent_id")}
+		Priority: portal.Priority(c.PostForm("priority")), ParentID: c.PostForm("parent_id"),
+		RequestIDs: c.PostFormArray("request_ids")}
 	if w := strings.TrimSpace(c.PostForm("weight")); w != "" && in.ParentID != "" {
 		n, err := strconv.Atoi(w)
 		if err != nil {
@@ -468,4 +476,32 @@ func (s *Server) actionCreateSubmit(c *gin.Context) {
 		return
 	}
 	s.flashResult(c, itemPath(it.ID), "已确定议定事项“"+it.Title+"”，已通知承办单位", nil)
+}
+
+// meetingRequestOptions lists the requests an item decided at m may be
+// linked to: those its topics name and those raised there, as far as the
+// actor sees them (the service checks the chosen ones again).
+func (s *Server) meetingRequestOptions(c *gin.Context, m *portal.Meeting) ([]adminOption, error) {
+	var out []adminOption
+	seen := map[string]bool{}
+	for _, t := range m.Topics {
+		if t.RequestID != "" && !seen[t.RequestID] {
+			seen[t.RequestID] = true
+			out = append(out, adminOption{Value: t.RequestID, Label: "议题：" + t.Title})
+		}
+	}
+	if s.opt.Meetings == nil {
+		return out, nil
+	}
+	page, err := s.opt.Meetings.Raised(c.Request.Context(), m.ID, 1, portal.MaxRequestsPerPage)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range page.Items {
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, adminOption{Value: r.ID, Label: r.No + " " + r.Title})
+		}
+	}
+	return out, nil
 }
