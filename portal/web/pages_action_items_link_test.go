@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/huiqi/huiqi/portal"
@@ -48,5 +50,55 @@ func TestActionItemFormLinksMeetingRequests(t *testing.T) {
 	}
 	if got := ts.stored(t, id).RequestIDs; !slices.Equal(got, []string{r.ID}) {
 		t.Errorf("linked requests %v, want [%s]", got, r.ID)
+	}
+}
+
+// TestActionItemPagesOnAPhone: in Chromium at 375 px the committee's board
+// and an item's page with its progress form fit the screen.
+func TestActionItemPagesOnAPhone(t *testing.T) {
+	ts := newActServer(t)
+	it := ts.create(t, "mtg-port-1", map[string]any{"title": "协调港区集卡夜间通行时段，延长夜间作业窗口", "lead_unit_id": "dept-trans",
+		"co_unit_ids": []string{"dept-hrss"}, "due": dueIn(10)})
+	srv := httptestServer(t, ts.Handler())
+	ctx := portaltest.Browser(t, 375, 812)
+	width := func(path string) (int, int) {
+		var scroll, client int
+		err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(`main`, chromedp.ByQuery),
+			chromedp.Evaluate(`document.documentElement.scrollWidth`, &scroll),
+			chromedp.Evaluate(`document.documentElement.clientWidth`, &client))
+		if err != nil {
+			t.Fatalf("open %s: %v", path, err)
+		}
+		return scroll, client
+	}
+	signIn := func(user string) {
+		err := chromedp.Run(ctx, chromedp.EmulateViewport(375, 812),
+			chromedp.Navigate(srv.URL+"/login"),
+			chromedp.WaitVisible(`input[name="username"]`, chromedp.ByQuery),
+			chromedp.SendKeys(`input[name="username"]`, user, chromedp.ByQuery),
+			chromedp.SendKeys(`input[name="password"]`, reqTestPassword, chromedp.ByQuery),
+			chromedp.Submit(`input[name="password"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`main`, chromedp.ByQuery))
+		if err != nil {
+			t.Fatalf("sign in as %s: %v", user, err)
+		}
+	}
+	signIn("committee")
+	for _, path := range []string{"/board", "/action-items/" + it.ID} {
+		if scroll, client := width(path); scroll > client {
+			t.Errorf("%s at 375px scrolls sideways (scrollWidth %d > clientWidth %d)", path, scroll, client)
+		}
+	}
+	var hasUpload bool
+	err := chromedp.Run(ctx, network.ClearBrowserCookies())
+	portaltest.Must(t, err, "sign out")
+	signIn("handler")
+	if scroll, client := width("/action-items/" + it.ID); scroll > client {
+		t.Errorf("the lead's item page at 375px scrolls sideways (scrollWidth %d > clientWidth %d)", scroll, client)
+	}
+	err = chromedp.Run(ctx, chromedp.Evaluate(`!!document.querySelector('input[type=file][name=evidence]')`, &hasUpload))
+	portaltest.Must(t, err, "find the upload")
+	if !hasUpload {
+		t.Error("the lead's item page has no evidence upload")
 	}
 }
