@@ -12,7 +12,7 @@ import (
 // TestDashboardChartsInBrowser: in Chromium at a phone's width the leaders'
 // dashboard draws all four charts from the embedded figures — the
 // department ranking shows the one department's 100 % — without scrolling
-// sideways.
+// sideways, nor do the rate table and the scorecard.
 func TestDashboardChartsInBrowser(t *testing.T) {
 	ts := newKPIServer(t)
 	ts.seed(t)
@@ -48,5 +48,16 @@ func TestDashboardChartsInBrowser(t *testing.T) {
 	}
 	if scroll > client {
 		t.Errorf("the dashboard at 375px scrolls sideways (scrollWidth %d > clientWidth %d)", scroll, client)
+	}
+	for _, path := range []string{"/kpis?group_by=department", "/kpis/scorecard?department=dept-trans"} {
+		err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(`table`, chromedp.ByQuery),
+			chromedp.Evaluate(`document.documentElement.scrollWidth`, &scroll),
+			chromedp.Evaluate(`document.documentElement.clientWidth`, &client))
+		if err != nil {
+			t.Fatalf("open %s: %v", path, err)
+		}
+		if scroll > client {
+			t.Errorf("%s at 375px scrolls sideways (scrollWidth %d > clientWidth %d)", path, scroll, client)
+		}
 	}
 }
