@@ -78,7 +78,7 @@ func TestActionItemPagesOnAPhone(t *testing.T) {
 			chromedp.SendKeys(`input[name="username"]`, user, chromedp.ByQuery),
 			chromedp.SendKeys(`input[name="password"]`, reqTestPassword, chromedp.ByQuery),
 			chromedp.Submit(`input[name="password"]`, chromedp.ByQuery),
-			chromedp.WaitVisible(`main`, chromedp.ByQuery))
+			chromedp.WaitVisible(`form.logout`, chromedp.ByQuery))
 		if err != nil {
 			t.Fatalf("sign in as %s: %v", user, err)
 		}

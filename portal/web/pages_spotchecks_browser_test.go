@@ -37,6 +37,9 @@ func TestSpotCheckQueueOnAPhone(t *testing.T) {
 		chromedp.Evaluate(`document.querySelectorAll('form.sc-verify').length`, &forms),
 		chromedp.Evaluate(`document.documentElement.scrollWidth`, &scroll),
 		chromedp.Evaluate(`document.documentElement.clientWidth`, &client),
+		// The sign-in left a welcome flash: drop it, so that the flash
+		// waited for below is the one the form brings.
+		chromedp.Evaluate(`document.querySelectorAll('.flash').forEach(e => e.remove())`, nil),
 		chromedp.Click(`form.sc-verify input[name=solved][value=unsolved]`, chromedp.ByQuery),
 		chromedp.Click(`form.sc-verify input[name=satisfaction][value=dissatisfied]`, chromedp.ByQuery),
 		chromedp.SendKeys(`form.sc-verify textarea[name=note]`, "电话核实：企业表示问题仍未解决。", chromedp.ByQuery),
@@ -59,6 +62,9 @@ func TestSpotCheckQueueOnAPhone(t *testing.T) {
 		if r.Verified != nil && r.Verified.Solved == portal.Unsolved && strings.Contains(r.Verified.Note, "仍未解决") {
 			verified++
 		}
+	}
+	if !strings.Contains(flash, "已记录") {
+		t.Errorf("after the form the page says %q, want the verification recorded", flash)
 	}
 	if verified != 1 {
 		t.Errorf("after the form (flash %q): %d requests carry the verification, want 1", flash, verified)
