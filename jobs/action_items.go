@@ -179,11 +179,8 @@ func (j *ActionItems) HandleRungTask(ctx context.Context, t *asynq.Task) error {
 
 // ActionSweepResult counts what one sweep found and did.
 type ActionSweepResult struct {
-	Items    int // items with a rung due within the horizon
-	Added    int // rung tasks Redis did not have
-	Kept     int // rung tasks already in Redis
-	Promoted int // rung tasks already due that still waited, made to run now
-	Repaired int // items whose next_rung_at was rewritten
+	Items int // items with a rung due within the horizon
+	RungCounts
 }
 
 // Sweep re-derives from MongoDB every rung that fires within the horizon,
@@ -241,14 +238,7 @@ func (j *ActionItems) sweepOne(ctx context.Context, it *portal.ActionItem, now, 
 		if err != nil {
 			return fmt.Errorf("action sweep: %w", err)
 		}
-		switch st {
-		case enqueueAdded:
-			res.Added++
-		case enqueueKept:
-			res.Kept++
-		case enqueuePromoted:
-			res.Promoted++
-		}
+		res.count(st)
 	}
 	return nil
 }

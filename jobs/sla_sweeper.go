@@ -14,10 +14,28 @@ import (
 // SweepResult counts what one sweep found and did.
 type SweepResult struct {
 	Requests int // requests with a rung due within the horizon
+	RungCounts
+}
+
+// RungCounts counts what a sweep did with the rungs it found, for the
+// request and the action-item sweepers alike.
+type RungCounts struct {
 	Added    int // rung tasks Redis did not have
 	Kept     int // rung tasks already in Redis
 	Promoted int // rung tasks already due that still waited, made to run now
-	Repaired int // requests whose next_rung_at was rewritten
+	Repaired int // requests or items whose next_rung_at was rewritten
+}
+
+// count records what enqueueing one rung did.
+func (c *RungCounts) count(st enqueueState) {
+	switch st {
+	case enqueueAdded:
+		c.Added++
+	case enqueueKept:
+		c.Kept++
+	case enqueuePromoted:
+		c.Promoted++
+	}
 }
 
 // SlotLookback is how far back a periodic sweep looks for rungs not yet
@@ -162,14 +180,7 @@ func (s *SLA) sweepOne(ctx context.Context, r *portal.Request, now, until time.T
 		if err != nil {
 			return fmt.Errorf("sweep: %w", err)
 		}
-		switch st {
-		case enqueueAdded:
-			res.Added++
-		case enqueueKept:
-			res.Kept++
-		case enqueuePromoted:
-			res.Promoted++
-		}
+		res.count(st)
 	}
 	return nil
 }
