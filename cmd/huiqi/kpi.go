@@ -31,26 +31,15 @@ func newKPIRebuildCmd() *cobra.Command {
 		Short: "Recompute the rate counters from the requests (embedded mode: while the server is stopped)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg.applyEnv(cmd.Flags(), nil)
-			if err := cfg.Validate(); err != nil {
-				return fmt.Errorf("invalid configuration:\n%w", err)
-			}
-			log := newLogger(cfg.Level)
-			st, err := openStack(cmd.Context(), &cfg, log, needs{})
-			if err != nil {
-				return err
-			}
-			defer st.close(context.Background())
-			if err := st.migrate(cmd.Context(), log); err != nil {
-				return err
-			}
-			start := time.Now()
-			n, docs, err := st.rebuildKPIs(cmd.Context(), os.Stderr)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "rebuilt %d counter documents from %d requests in %s\n", docs, n, time.Since(start).Round(time.Millisecond))
-			return nil
+			return withStore(cmd, &cfg, func(ctx context.Context, st *stack) error {
+				start := time.Now()
+				n, docs, err := st.rebuildKPIs(ctx, os.Stderr)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "rebuilt %d counter documents from %d requests in %s\n", docs, n, time.Since(start).Round(time.Millisecond))
+				return nil
+			})
 		},
 	}
 	cfg.bindFlags(cmd.Flags())
