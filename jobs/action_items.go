@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -78,16 +77,7 @@ func NewActionItems(opt ActionItemsOptions) *ActionItems {
 func (j *ActionItems) Install(r *Runner) error {
 	r.Handle(TypeActionRung, j.HandleRungTask)
 	r.Handle(TypeActionSweep, j.HandleSweepTask)
-	if err := r.Every("@every "+j.opt.SweepEvery.String(), asynq.NewTask(TypeActionSweep, nil), asynq.Unique(j.opt.SweepEvery)); err != nil {
-		return err
-	}
-	// The start-up sweep's payload differs from the periodic one's only
-	// so that their uniqueness locks do not shadow each other.
-	if _, err := j.client.Enqueue(asynq.NewTask(TypeActionSweep, []byte(`{"start":true}`)), asynq.Unique(time.Minute)); err != nil &&
-		!errors.Is(err, asynq.ErrDuplicateTask) {
-		return fmt.Errorf("queue the start-up action sweep: %w", err)
-	}
-	return nil
+	return r.installSweep(j.client, TypeActionSweep, j.opt.SweepEvery, []byte(`{"start":true}`))
 }
 
 // NewActionRungTask returns the task of rung k, with its natural id.

@@ -94,14 +94,7 @@ func (f *Feedback) Install(r *Runner) error {
 	r.Handle(TypeFeedbackRemind, f.HandleRemindTask)
 	r.Handle(TypeFeedbackExpire, f.HandleExpireTask)
 	r.Handle(TypeFeedbackSweep, f.HandleSweepTask)
-	if err := r.Every("@every "+f.opt.SweepEvery.String(), asynq.NewTask(TypeFeedbackSweep, nil), asynq.Unique(f.opt.SweepEvery)); err != nil {
-		return err
-	}
-	if _, err := f.client.Enqueue(asynq.NewTask(TypeFeedbackSweep, []byte(`{"startup":true}`)), asynq.Unique(time.Minute)); err != nil &&
-		!errors.Is(err, asynq.ErrDuplicateTask) {
-		return fmt.Errorf("queue the start-up feedback sweep: %w", err)
-	}
-	return nil
+	return r.installSweep(f.client, TypeFeedbackSweep, f.opt.SweepEvery, []byte(`{"startup":true}`))
 }
 
 // feedbackTaskID is the natural id of a survey's timer task.

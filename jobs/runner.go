@@ -96,6 +96,21 @@ func (r *Runner) Every(spec string, task *asynq.Task, opts ...asynq.Option) erro
 	return nil
 }
 
+// installSweep schedules a sweep task of sweepType every every, and queues
+// one start-up sweep (whose payload start differs from the periodic one's,
+// so that their uniqueness locks do not shadow each other) through client,
+// to run as soon as the worker starts.
+func (r *Runner) installSweep(client *asynq.Client, sweepType string, every time.Duration, start []byte) error {
+	if err := r.Every("@every "+every.String(), asynq.NewTask(sweepType, nil), asynq.Unique(every)); err != nil {
+		return err
+	}
+	if _, err := client.Enqueue(asynq.NewTask(sweepType, start), asynq.Unique(time.Minute)); err != nil &&
+		!errors.Is(err, asynq.ErrDuplicateTask) {
+		return fmt.Errorf("queue the start-up %s: %w", sweepType, err)
+	}
+	return nil
+}
+
 // Start starts the worker and the scheduler and returns at once.
 func (r *Runner) Start() error {
 	if err := r.srv.Start(r.mux); err != nil {

@@ -107,14 +107,7 @@ func NewSLA(opt SLAOptions) *SLA {
 func (s *SLA) Install(r *Runner) error {
 	r.Handle(TypeSLARung, s.HandleRungTask)
 	r.Handle(TypeSLASweep, s.HandleSweepTask)
-	unique := asynq.Unique(s.opt.SweepEvery)
-	if err := r.Every("@every "+s.opt.SweepEvery.String(), asynq.NewTask(TypeSLASweep, nil), unique); err != nil {
-		return err
-	}
-	if _, err := s.client.Enqueue(fullSweepTask(), asynq.Unique(time.Minute)); err != nil && !errors.Is(err, asynq.ErrDuplicateTask) {
-		return fmt.Errorf("queue the start-up sweep: %w", err)
-	}
-	return nil
+	return r.installSweep(s.client, TypeSLASweep, s.opt.SweepEvery, fullSweepTask().Payload())
 }
 
 // NewRungTask returns the task of rung k, with its natural id.
