@@ -42,6 +42,8 @@ type PlannedActionRung struct {
 	Acted bool
 }
 
+func (p PlannedActionRung) rungTime() (time.Time, bool) { return p.At, p.Acted }
+
 // ActionFireResult is what FireRung did.
 type ActionFireResult struct {
 	Outcome FireOutcome
@@ -120,13 +122,7 @@ func (s *ActionItemService) PendingRungs(ctx context.Context, it *ActionItem, un
 	if err != nil {
 		return nil, err
 	}
-	out := all[:0]
-	for _, p := range all {
-		if !p.Acted && !p.At.After(until) {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return pendingRungs(all, until), nil
 }
 
 // nextRungOf is what it's next_rung_at should hold: when its earliest
@@ -136,13 +132,7 @@ func (s *ActionItemService) nextRungOf(ctx context.Context, it *ActionItem) (*ti
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range all {
-		if !p.Acted {
-			at := p.At
-			return &at, nil
-		}
-	}
-	return nil, nil
+	return firstUnacted(all), nil
 }
 
 // FireRung acts on rung k when its job fires: at most once, and only

@@ -193,6 +193,36 @@ type PlannedRung struct {
 	Acted bool // already acted on for this generation
 }
 
+func (p PlannedRung) rungTime() (time.Time, bool) { return p.At, p.Acted }
+
+// plannedRung is a planned rung of a request or of an action item.
+type plannedRung interface {
+	rungTime() (at time.Time, acted bool)
+}
+
+// pendingRungs returns the rungs of plan not yet acted on that fire at or
+// before until, in plan's order.
+func pendingRungs[P plannedRung](plan []P, until time.Time) []P {
+	out := plan[:0]
+	for _, p := range plan {
+		if at, acted := p.rungTime(); !acted && !at.After(until) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// firstUnacted returns when the first rung of plan (ordered by time) not
+// yet acted on fires, nil when none is left.
+func firstUnacted[P plannedRung](plan []P) *time.Time {
+	for _, p := range plan {
+		if at, acted := p.rungTime(); !acted {
+			return &at
+		}
+	}
+	return nil
+}
+
 // FireOutcome says what became of a rung's job.
 type FireOutcome string
 
@@ -339,13 +369,7 @@ func (c *Chaser) Pending(ctx context.Context, r *Request, until time.Time) ([]Pl
 	if err != nil {
 		return nil, err
 	}
-	out := all[:0]
-	for _, p := range all {
-		if !p.Acted && !p.At.After(until) {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return pendingRungs(all, until), nil
 }
 
 // NextRung returns when r's earliest rung not yet acted on fires, nil
@@ -355,13 +379,7 @@ func (c *Chaser) NextRung(ctx context.Context, r *Request) (*time.Time, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range all {
-		if !p.Acted {
-			at := p.At
-			return &at, nil
-		}
-	}
-	return nil, nil
+	return firstUnacted(all), nil
 }
 
 // nextRungOf is what r's next_rung_at should hold: the service plans
